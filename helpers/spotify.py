@@ -1,0 +1,468 @@
+"""Your Spotify account in the notebooks, as it can be used in 2026, or a demo account without one.
+
+``connect()`` returns an account object with the same DataFrame-returning methods either way:
+
+- ``LiveAccount``: spotipy with the authorization-code flow + PKCE (no client secret needed), a
+  loopback redirect URI, a token cache in the per-user cache folder, and an HTTP cache with retries.
+- ``DemoAccount``: a documented, synthetic listener built from real catalog tracks (TidyTuesday),
+  used when no credentials are set, so every notebook runs offline.
+
+Endpoints Spotify removed for new and development-mode apps (audio features, audio analysis,
+recommendations, related artists, batch look-ups, other users' playlists) and removed fields
+(popularity, followers, external_ids) are never called or read. Audio features come from the open
+datasets, joined by track id: see ``with_audio_features``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from . import data
+from .errors import RemovedEndpointError, SpotifyAccessError
+
+CLIENT_ID_ENV = "SPOTIPY_CLIENT_ID"
+REDIRECT_ENV = "SPOTIPY_REDIRECT_URI"
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
+SCOPES = " ".join([
+    "user-top-read", "user-read-recently-played", "user-library-read",
+    "playlist-read-private", "playlist-modify-private",
+])
+TRACK_COLUMNS = ["track_id", "track_name", "artist", "album", "release_date", "duration_ms", "explicit"]
+
+REMOVED = {
+    "audio_features": "Audio Features (GET /audio-features) was removed for new apps on 2024-11-27",
+    "audio_analysis": "Audio Analysis (GET /audio-analysis) was removed for new apps on 2024-11-27",
+    "recommendations": "Recommendations (GET /recommendations) was removed for new apps on 2024-11-27",
+    "related_artists": "Related Artists was removed for new apps on 2024-11-27",
+    "artist_top_tracks": "Artist top tracks was removed for development-mode apps in February 2026",
+    "tracks_batch": "Batch look-ups (GET /tracks?ids=) were removed for development-mode apps in February 2026",
+}
+
+
+def token_path() -> Path:
+    """Where the OAuth token is cached: the per-user cache folder, never the repository."""
+    return data.cache_dir() / "spotify-token.json"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: every refusal becomes one clear sentence with the likely cause and the fix.
+# --------------------------------------------------------------------------------------------
+
+def explain(exc: Exception, what: str = "the request") -> SpotifyAccessError:
+    """Turn a spotipy / requests exception into a ``SpotifyAccessError`` a student can act on."""
+    import spotipy
+
+    if isinstance(exc, spotipy.SpotifyOauthError):
+        return SpotifyAccessError(
+            f"Spotify rejected the login for {what} ({exc.error or 'oauth error'}: "
+            f"{exc.error_description or exc}). Check that {CLIENT_ID_ENV} is the Client ID of your app "
+            f"in the Spotify developer dashboard, that the redirect URI registered there is exactly "
+            f"{os.environ.get(REDIRECT_ENV, DEFAULT_REDIRECT_URI)}, and that your account is on the "
+            f"app's user list. Then delete {token_path()} and run connect() again."
+        )
+    if isinstance(exc, spotipy.SpotifyException):
+        status = exc.http_status
+        if status == 401:
+            return SpotifyAccessError(
+                f"Spotify says the access token for {what} is invalid or expired (401). "
+                f"Delete {token_path()} and run connect() again to log in afresh."
+            )
+        if status == 403:
+            return SpotifyAccessError(
+                f"Spotify refused {what} (403 Forbidden). In 2026 this usually means one of: the "
+                f"endpoint is closed to development-mode apps (audio features, recommendations, "
+                f"batch look-ups and other users' playlists were removed); your Spotify account is "
+                f"not on the app's user list (Development Mode: at most 5 users, and the app owner "
+                f"needs Premium); or the token lacks a scope: delete {token_path()} and log in again."
+            )
+        if status == 404:
+            return SpotifyAccessError(
+                f"Spotify could not find {what} (404). Check the id or link; the item may be "
+                f"private to another user, or the endpoint may have been removed for your app."
+            )
+        if status == 429:
+            retry = (exc.headers or {}).get("Retry-After", "a few")
+            return SpotifyAccessError(
+                f"Spotify is rate-limiting this app (429) for {what}. Wait {retry} seconds and run "
+                f"the cell again; the HTTP cache means repeated runs cost fewer requests."
+            )
+        return SpotifyAccessError(f"Spotify answered {status} for {what}: {exc.msg}")
+    if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
+        return SpotifyAccessError(
+            f"Could not reach the Spotify Web API for {what}: you seem to be offline. "
+            f"The demo account works offline: connect(demo=True)."
+        )
+    return SpotifyAccessError(f"{what} failed: {type(exc).__name__}: {exc}")
+
+
+def _removed(name: str):
+    raise RemovedEndpointError(
+        f"{REMOVED[name]}, so the course never calls it. Audio features come from the open "
+        f"datasets instead: helpers.spotify.with_audio_features(tracks) joins them by track id."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared shape: every account answers with the same columns.
+# --------------------------------------------------------------------------------------------
+
+class Account:
+    """What both accounts offer. Methods return DataFrames with ``TRACK_COLUMNS`` first."""
+
+    is_demo: bool = False
+
+    def audio_features(self, *_, **__):
+        _removed("audio_features")
+
+    def audio_analysis(self, *_, **__):
+        _removed("audio_analysis")
+
+    def recommendations(self, *_, **__):
+        _removed("recommendations")
+
+    def related_artists(self, *_, **__):
+        _removed("related_artists")
+
+    def artist_top_tracks(self, *_, **__):
+        _removed("artist_top_tracks")
+
+
+def _track_row(track: dict) -> dict:
+    album = track.get("album") or {}
+    return {
+        "track_id": track.get("id"),
+        "track_name": track.get("name"),
+        "artist": ", ".join(a.get("name", "") for a in track.get("artists") or []),
+        "album": album.get("name"),
+        "release_date": album.get("release_date"),
+        "duration_ms": track.get("duration_ms"),
+        "explicit": track.get("explicit"),
+    }
+
+
+def _tracks_frame(rows: list[dict], extra: list[str] = ()) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=TRACK_COLUMNS + list(extra))
+
+
+class LiveAccount(Account):
+    """A logged-in Spotify user, through spotipy. Only endpoints still open in 2026 are used."""
+
+    def __init__(self, client):
+        self.sp = client
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # spotipy, oauth and network errors all get one clear message
+            raise explain(exc, what) from None
+
+    def _pages(self, what: str, first: dict, limit: int | None = None) -> list[dict]:
+        items, page = list(first.get("items", [])), first
+        while page.get("next") and (limit is None or len(items) < limit):
+            page = self._call(what, self.sp.next, page)
+            items.extend(page.get("items", []))
+        return items if limit is None else items[:limit]
+
+    def me(self) -> dict:
+        user = self._call("your profile (GET /me)", self.sp.current_user)
+        return {"id": user.get("id"), "display_name": user.get("display_name")}
+
+    def top_tracks(self, limit: int = 50, time_range: str = "medium_term") -> pd.DataFrame:
+        """Your top tracks (``time_range``: short_term ~4 weeks, medium_term ~6 months, long_term ~1 year)."""
+        what = "your top tracks (GET /me/top/tracks)"
+        first = self._call(what, self.sp.current_user_top_tracks, limit=min(limit, 50), time_range=time_range)
+        items = self._pages(what, first, limit)
+        rows = [{**_track_row(t), "rank": i + 1} for i, t in enumerate(items)]
+        return _tracks_frame(rows, ["rank"])
+
+    def recently_played(self, limit: int = 50) -> pd.DataFrame:
+        """Your last plays (at most 50, Spotify's limit), newest first, with ``played_at`` (UTC)."""
+        what = "your recently played tracks (GET /me/player/recently-played)"
+        page = self._call(what, self.sp.current_user_recently_played, limit=min(limit, 50))
+        rows = [{**_track_row(i["track"]), "played_at": i.get("played_at")} for i in page.get("items", [])]
+        df = _tracks_frame(rows, ["played_at"])
+        df["played_at"] = pd.to_datetime(df["played_at"], utc=True)
+        return df
+
+    def saved_tracks(self, limit: int = 200) -> pd.DataFrame:
+        """Your liked songs, newest first, with ``added_at`` (UTC)."""
+        what = "your saved tracks (GET /me/tracks)"
+        first = self._call(what, self.sp.current_user_saved_tracks, limit=min(limit, 50))
+        items = self._pages(what, first, limit)
+        rows = [{**_track_row(i["track"]), "added_at": i.get("added_at")} for i in items if i.get("track")]
+        df = _tracks_frame(rows, ["added_at"])
+        df["added_at"] = pd.to_datetime(df["added_at"], utc=True)
+        return df
+
+    def playlists(self) -> pd.DataFrame:
+        """Your own playlists: playlist_id, name, owner, tracks_total."""
+        what = "your playlists (GET /me/playlists)"
+        items = self._pages(what, self._call(what, self.sp.current_user_playlists, limit=50))
+        rows = [{
+            "playlist_id": p.get("id"),
+            "name": p.get("name"),
+            "owner": (p.get("owner") or {}).get("id"),
+            "tracks_total": ((p.get("items") or p.get("tracks")) or {}).get("total"),
+        } for p in items if p]
+        return pd.DataFrame(rows, columns=["playlist_id", "name", "owner", "tracks_total"])
+
+    def playlist_items(self, playlist_id: str) -> pd.DataFrame:
+        """The tracks of one of your playlists, in order (GET /playlists/{id}/items).
+
+        Episodes and local files are left out. Other users' playlists are refused by Spotify
+        for development-mode apps since 2026; the error says so.
+        """
+        what = f"the items of playlist {playlist_id} (GET /playlists/{{id}}/items)"
+        items = self._pages(what, self._call(what, self.sp.playlist_items, playlist_id, additional_types=("track",)))
+        rows = []
+        for position, item in enumerate(items):
+            track = item.get("track") or item.get("item")
+            if track and track.get("type", "track") == "track" and track.get("id"):
+                rows.append({**_track_row(track), "position": position, "added_at": item.get("added_at")})
+        return _tracks_frame(rows, ["position", "added_at"])
+
+    def search_tracks(self, query: str, limit: int = 10) -> pd.DataFrame:
+        """Search the catalogue (Spotify returns at most 10 results per page since 2026)."""
+        what = f"a search for {query!r} (GET /search)"
+        page = self._call(what, self.sp.search, q=query, limit=min(limit, 10), type="track")
+        rows = [_track_row(t) for t in (page.get("tracks") or {}).get("items", [])]
+        return _tracks_frame(rows)
+
+    def create_playlist(self, name: str, track_ids: list[str], description: str = "",
+                        public: bool = False) -> str:
+        """Create a playlist in your account (POST /me/playlists) and add the tracks; returns its id."""
+        what = f"creating playlist {name!r} (POST /me/playlists)"
+        playlist = self._call(what, self.sp.current_user_playlist_create, name, public=public,
+                              description=description)
+        ids = [t for t in track_ids if t]
+        for start in range(0, len(ids), 100):
+            self._call(f"adding tracks to {name!r} (POST /playlists/{{id}}/items)",
+                       self.sp.playlist_add_items, playlist["id"], ids[start:start + 100])
+        return playlist["id"]
+
+
+# --------------------------------------------------------------------------------------------
+# The demo account: a synthetic listener made of real catalog tracks.
+# --------------------------------------------------------------------------------------------
+
+DEMO_SEED = 2026
+DEMO_DESCRIPTION = (
+    "Demo account (synthetic listener, real tracks). Built by helpers.spotify.DemoAccount from the "
+    "TidyTuesday catalogue with seed 2026: the listener mostly likes pop and latin, some r&b; "
+    "top tracks are drawn from those genres weighted by catalogue popularity; saved tracks add "
+    "others at random; two playlists are chosen by audio features (a calm one and a workout one)."
+)
+
+
+class DemoAccount(Account):
+    """A documented synthetic listener whose tracks are real catalog tracks. Works offline.
+
+    Taste: genre weights pop 0.45, latin 0.30, r&b 0.15, others 0.10 (applied per track).
+    - ``top_tracks``: 50 tracks drawn without replacement with weight genre x (popularity + 1).
+    - ``saved_tracks``: the top tracks plus 150 tracks drawn with the genre weights alone.
+    - ``playlists``: "Demo · Calm evenings" (the 40 saved tracks with the lowest energy) and
+      "Demo · Workout" (the 40 saved tracks with the highest energy x danceability).
+    Playlists the notebooks "create" are kept in memory only.
+    """
+
+    is_demo = True
+    GENRE_WEIGHTS = {"pop": 0.45, "latin": 0.30, "r&b": 0.15}
+    OTHER_WEIGHT = 0.10 / 3
+
+    def __init__(self, seed: int = DEMO_SEED):
+        catalog = data.load_tracks(dedupe=True)
+        rng = np.random.default_rng(seed)
+        weight = catalog["playlist_genre"].map(self.GENRE_WEIGHTS).fillna(self.OTHER_WEIGHT).to_numpy()
+        top_p = weight * (catalog["track_popularity"].to_numpy() + 1.0)
+        top_idx = rng.choice(len(catalog), size=50, replace=False, p=top_p / top_p.sum())
+        rest_p = weight.copy()
+        rest_p[top_idx] = 0
+        more_idx = rng.choice(len(catalog), size=150, replace=False, p=rest_p / rest_p.sum())
+        self._catalog = catalog
+        self._top = catalog.iloc[top_idx]
+        saved = catalog.iloc[np.concatenate([top_idx, more_idx])]
+        self._saved = saved
+        calm = saved.nsmallest(40, "energy")
+        workout = saved.assign(score=saved["energy"] * saved["danceability"]).nlargest(40, "score")
+        self._playlists = {
+            "demo-calm-evenings": ("Demo · Calm evenings", calm),
+            "demo-workout": ("Demo · Workout", workout),
+        }
+        self.created: dict[str, tuple[str, list[str]]] = {}
+
+    @staticmethod
+    def _as_tracks(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame({
+            "track_id": frame["track_id"].to_numpy(),
+            "track_name": frame["track_name"].to_numpy(),
+            "artist": frame["track_artist"].to_numpy(),
+            "album": frame["track_album_name"].to_numpy(),
+            "release_date": frame["track_album_release_date"].to_numpy(),
+            "duration_ms": frame["duration_ms"].to_numpy(),
+            "explicit": pd.array([pd.NA] * len(frame), dtype="boolean"),  # not in the catalogue
+        })
+        return out
+
+    def me(self) -> dict:
+        return {"id": "demo-listener", "display_name": "Demo listener (synthetic)"}
+
+    def top_tracks(self, limit: int = 50, time_range: str = "medium_term") -> pd.DataFrame:
+        df = self._as_tracks(self._top.head(limit))
+        df["rank"] = np.arange(1, len(df) + 1)
+        return df
+
+    def recently_played(self, limit: int = 50) -> pd.DataFrame:
+        rng = np.random.default_rng(DEMO_SEED + 1)
+        picks = self._saved.iloc[rng.choice(len(self._saved), size=min(limit, 50), replace=False)]
+        df = self._as_tracks(picks)
+        end = pd.Timestamp("2026-11-29 22:00", tz="UTC")
+        df["played_at"] = end - pd.to_timedelta(np.cumsum(picks["duration_ms"].to_numpy()), unit="ms")
+        return df
+
+    def saved_tracks(self, limit: int = 200) -> pd.DataFrame:
+        df = self._as_tracks(self._saved.head(limit))
+        df["added_at"] = pd.Timestamp("2026-11-01", tz="UTC") - pd.to_timedelta(np.arange(len(df)), unit="D")
+        return df
+
+    def playlists(self) -> pd.DataFrame:
+        rows = [{"playlist_id": pid, "name": name, "owner": "demo-listener", "tracks_total": len(tracks)}
+                for pid, (name, tracks) in self._playlists.items()]
+        rows += [{"playlist_id": pid, "name": name, "owner": "demo-listener", "tracks_total": len(ids)}
+                 for pid, (name, ids) in self.created.items()]
+        return pd.DataFrame(rows, columns=["playlist_id", "name", "owner", "tracks_total"])
+
+    def playlist_items(self, playlist_id: str) -> pd.DataFrame:
+        if playlist_id in self.created:
+            ids = self.created[playlist_id][1]
+            tracks = self._catalog.set_index("track_id").loc[ids].reset_index()
+        elif playlist_id in self._playlists:
+            tracks = self._playlists[playlist_id][1]
+        else:
+            raise SpotifyAccessError(
+                f"The demo account has no playlist {playlist_id!r}; its playlists are "
+                f"{sorted(self._playlists) + sorted(self.created)}."
+            )
+        df = self._as_tracks(tracks)
+        df["position"] = np.arange(len(df))
+        df["added_at"] = pd.NaT
+        return df
+
+    def search_tracks(self, query: str, limit: int = 10) -> pd.DataFrame:
+        q = query.lower()
+        hit = (self._catalog["track_name"].str.lower().str.contains(q, regex=False)
+               | self._catalog["track_artist"].str.lower().str.contains(q, regex=False))
+        return self._as_tracks(self._catalog[hit.fillna(False)].head(min(limit, 10)))
+
+    def create_playlist(self, name: str, track_ids: list[str], description: str = "",
+                        public: bool = False) -> str:
+        playlist_id = f"demo-created-{len(self.created) + 1}"
+        self.created[playlist_id] = (name, list(track_ids))
+        print(f"Demo account: playlist {name!r} kept in memory only ({len(track_ids)} tracks), "
+              f"nothing was sent to Spotify.")
+        return playlist_id
+
+
+# --------------------------------------------------------------------------------------------
+# Connecting.
+# --------------------------------------------------------------------------------------------
+
+def check_redirect_uri(uri: str) -> str:
+    """Spotify accepts only loopback IP literals for http redirect URIs (not ``localhost``)."""
+    parsed = urlparse(uri)
+    host = parsed.hostname or ""
+    if parsed.scheme == "https":
+        return uri
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parsed.scheme != "http" or not loopback or not parsed.port:
+        raise SpotifyAccessError(
+            f"Redirect URI {uri!r} will be refused by Spotify: since 2025 an http redirect must use a "
+            f"loopback IP address and a port, e.g. {DEFAULT_REDIRECT_URI} (not 'localhost'). "
+            f"Register that exact URI in your app's dashboard and set {REDIRECT_ENV} to it."
+        )
+    return uri
+
+
+def http_session(cache_name: Path | None = None) -> requests.Session:
+    """A cached HTTP session with the retry policy spotipy only gives its own sessions.
+
+    GET responses are cached for an hour per access token (the Authorization header is part of
+    the cache key), and 429/5xx answers are retried with backoff, honouring Retry-After.
+    """
+    import requests_cache
+
+    session = requests_cache.CachedSession(
+        cache_name=str(cache_name or data.cache_dir() / "spotify-http"),
+        backend="sqlite",
+        expire_after=timedelta(hours=1),
+        allowable_methods=("GET",),
+        match_headers=["Authorization"],
+    )
+    retry = Retry(
+        total=3, connect=1, read=1, status=3, backoff_factor=0.5,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET", "POST", "PUT", "DELETE"}),
+        respect_retry_after_header=True, raise_on_status=False,
+    )
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def connect(client_id: str | None = None, redirect_uri: str | None = None, *, demo: bool = False,
+            session: requests.Session | None = None, open_browser: bool = True) -> Account:
+    """Your account when ``SPOTIPY_CLIENT_ID`` (or ``client_id``) is set, else the demo account.
+
+    The first live call opens a browser to log in (authorization code + PKCE, no secret); the
+    token is cached in ``token_path()`` outside the repository. ``demo=True`` forces the demo.
+    """
+    client_id = client_id or os.environ.get(CLIENT_ID_ENV)
+    if demo or not client_id:
+        if not demo:
+            print(f"No Spotify credentials found ({CLIENT_ID_ENV} is not set): using the demo "
+                  f"account, a synthetic listener made of real catalogue tracks.")
+        return DemoAccount()
+    import spotipy
+    from spotipy.cache_handler import CacheFileHandler
+
+    redirect_uri = check_redirect_uri(redirect_uri or os.environ.get(REDIRECT_ENV) or DEFAULT_REDIRECT_URI)
+    token_path().parent.mkdir(parents=True, exist_ok=True)
+    auth = spotipy.SpotifyPKCE(
+        client_id=client_id, redirect_uri=redirect_uri, scope=SCOPES, open_browser=open_browser,
+        cache_handler=CacheFileHandler(cache_path=str(token_path())),
+    )
+    client = spotipy.Spotify(auth_manager=auth, requests_session=session or http_session(),
+                             requests_timeout=15)
+    print("Connected to your Spotify account (the login opens in your browser on first use).")
+    return LiveAccount(client)
+
+
+def with_audio_features(tracks: pd.DataFrame, catalog: pd.DataFrame | None = None,
+                        verbose: bool = True) -> tuple[pd.DataFrame, float]:
+    """Join audio features from the open catalogue onto ``tracks`` by ``track_id``.
+
+    Returns the tracks that were found (with the 12 ``data.AUDIO_FEATURES`` and ``playlist_genre``)
+    and the match rate. Spotify no longer serves audio features, so tracks missing from the
+    catalogue have none: the notebooks say so rather than guess.
+    """
+    catalog = data.load_tracks(dedupe=True) if catalog is None else catalog
+    columns = ["track_id", "playlist_genre", *data.AUDIO_FEATURES]
+    features = catalog[columns].drop_duplicates("track_id")
+    features = features.drop(columns=[c for c in columns[1:] if c in tracks.columns])
+    merged = tracks.merge(features, on="track_id", how="inner")
+    rate = len(merged) / len(tracks) if len(tracks) else 0.0
+    if verbose:
+        print(f"Audio features found for {len(merged)} of {len(tracks)} tracks ({rate:.0%}); "
+              f"the others are not in the open catalogue (it stops in early 2020).")
+    return merged, rate

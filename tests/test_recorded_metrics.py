@@ -1,0 +1,37 @@
+"""Each notebook's headline numbers, recorded by helpers.results while nbval ran it, meet their floors.
+
+Floors live in tests/metrics/<notebook stem>.json as {metric: {"min": x} | {"max": x} |
+{"approx": x, "tol": t}}. The numbers were measured on a 2-core CPU with the mirror's data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import results
+
+FLOORS = sorted((Path(__file__).parent / "metrics").glob("*.json"))
+
+
+def test_every_floor_file_names_a_notebook(repo):
+    for floor in FLOORS:
+        assert (repo / "notebooks" / f"{floor.stem}.ipynb").exists(), f"{floor.name} names no notebook"
+
+
+@pytest.mark.needs_notebooks
+@pytest.mark.parametrize("floor_file", FLOORS, ids=[f.stem for f in FLOORS])
+def test_recorded_metrics_meet_floors(floor_file):
+    recorded = results.load(floor_file.stem)
+    assert recorded, f"{floor_file.stem} recorded no metrics in {results.results_dir()}"
+    for name, rule in json.loads(floor_file.read_text()).items():
+        assert name in recorded, f"{floor_file.stem} did not record {name!r}"
+        value = recorded[name]
+        if "min" in rule:
+            assert value >= rule["min"], f"{floor_file.stem}.{name} = {value:.4f} < floor {rule['min']}"
+        if "max" in rule:
+            assert value <= rule["max"], f"{floor_file.stem}.{name} = {value:.4f} > ceiling {rule['max']}"
+        if "approx" in rule:
+            assert value == pytest.approx(rule["approx"], abs=rule["tol"]), f"{floor_file.stem}.{name} = {value:.4f}"
