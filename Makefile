@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.installed
 PORT   ?= 8888
 export SPOTIFY_ML_RESULTS ?= $(CURDIR)/results
 
-.PHONY: lab test run student bench clean-results help
+.PHONY: lab test run student bench wheels clean-results help
 
 help:
 	@echo "make lab     open JupyterLab on notebooks/ (installs .venv first if needed)"
@@ -16,17 +16,18 @@ help:
 	@echo "make run     execute every notebook headless with papermill into output/"
 	@echo "make student write student copies (solutions removed) into student/"
 	@echo "make bench   run every notebook once, recording wall time and metrics in results/benchmark.json"
+	@echo "make wheels  download every pinned package into WHEELS (for offline installs and workshops)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11 is needed; set PYTHON=/path/to/python3.11"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade "pip>=24"
+	$(BIN)/python -m pip install --upgrade pip==25.3
 	$(BIN)/python -m pip install -r requirements.txt
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
 	rm -rf $(SPOTIFY_ML_RESULTS) && mkdir -p $(SPOTIFY_ML_RESULTS)
@@ -43,6 +44,11 @@ student: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark.py
+
+# Offline installs: `make wheels` once with network, then `PIP_NO_INDEX=1 PIP_FIND_LINKS=$(WHEELS) make lab`.
+WHEELS ?= $(HOME)/.cache/spotify-ml-wheels
+wheels:
+	$(PYTHON) -m pip download -d $(WHEELS) -r requirements.txt pip==25.3 setuptools==80.9.0 wheel
 
 clean-results:
 	rm -rf results output student

@@ -1,0 +1,76 @@
+"""Every lesson notebook follows the template: stored without outputs, one parameters cell,
+the setup call, the required sections, and exercises whose student copy strips the solution."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from make_student import strip_solutions, student_copy  # noqa: E402
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def test_there_is_a_start_page_and_lessons():
+    assert (NOTEBOOK_DIR / "00_start_here.ipynb").exists()
+    assert LESSONS, "no lesson notebooks yet"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: a cell has outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_one_parameters_cell_then_setup(path):
+    cells = read(path).cells
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: expected exactly one cell tagged 'parameters'"
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert f'setup_notebook("{path.stem}"' in code, f"{path.name}: call helpers.setup_notebook(\"{path.stem}\", ...)"
+    assert "sys.path" not in code, f"{path.name}: import helpers without sys.path edits"
+    assert "tf.keras" not in code, f"{path.name}: use `import keras` (Keras 3)"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_has_the_template_sections(path):
+    text = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown").lower()
+    for section in ["learning objectives", "estimated time", "what we learned", "go further", "references"]:
+        assert section in text, f"{path.name}: missing section '{section}'"
+    assert "licence" in text or "license" in text or "credit(" in "\n".join(c.source for c in read(path).cells)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_exercises_have_solutions_and_self_checks(path):
+    nb = read(path)
+    exercise_cells = [c for c in nb.cells if c.cell_type == "code" and "# BEGIN SOLUTION" in c.source]
+    assert len(exercise_cells) >= 2, f"{path.name}: needs at least two exercises with reference solutions"
+    for cell in exercise_cells:
+        after = cell.source.split("# END SOLUTION", 1)[1]
+        assert re.search(r"\bcheck_\w+\(", after), f"{path.name}: an exercise has no self-check after its solution"
+    student, removed = student_copy(nb)
+    assert removed == sum(c.source.count("# BEGIN SOLUTION") for c in exercise_cells)
+    student_code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
+    assert "# BEGIN SOLUTION" not in student_code and student_code.count("# your code here") == removed
+
+
+def test_strip_solutions_keeps_indentation_and_checks():
+    source = "def f(x):\n    # BEGIN SOLUTION\n    return x * 2\n    # END SOLUTION\ncheck_equal('f', f(2), 4)"
+    stripped, n = strip_solutions(source)
+    assert n == 1 and "return x * 2" not in stripped
+    assert "    ...  # your code here" in stripped and "check_equal" in stripped
+    with pytest.raises(ValueError):
+        strip_solutions("# BEGIN SOLUTION\nx = 1")
