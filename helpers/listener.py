@@ -44,6 +44,7 @@ Everything is deterministic for a seed. The folder holds ``README_SYNTHETIC.txt`
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -347,6 +348,12 @@ def _timeline(sessions: pd.DataFrame, plays: pd.DataFrame, rng: np.random.Genera
     return play_start, play_start + ms
 
 
+def _write_atomic(target: Path, text: str) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+
+
 def _fake_ids(rng: np.random.Generator, n: int, length: int = 22) -> list[str]:
     return ["".join(row) for row in _BASE62[rng.integers(0, 62, size=(n, length))]]
 
@@ -364,7 +371,7 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     The folder holds ``Streaming_History_Audio_<first>-<last>_<N>.json`` files (one year in the
     name when a file covers only one), split at about ``MAX_FILE_BYTES`` as Spotify does, and
     ``README_SYNTHETIC.txt``. Old ``Streaming_History_Audio_*.json`` files in that folder are
-    replaced. The behavioural model and ``SKIP_EFFECTS`` are documented at the top of this module.
+    replaced (each file atomically, so a concurrent reader never sees half a file). The behavioural model and ``SKIP_EFFECTS`` are documented at the top of this module.
     """
     year_list = _years(years)
     rng = np.random.default_rng(seed)
@@ -454,8 +461,6 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     folder = Path(out_dir) if out_dir is not None else demo_export_dir()
     folder = folder / EXPORT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("Streaming_History_Audio_*.json"):
-        old.unlink()
     # Spotify's files are indented JSON arrays. Each record is encoded by json's fast C encoder with
     # the indentation in the item separator (every value is a scalar), then files are cut at about
     # MAX_FILE_BYTES.
@@ -471,13 +476,20 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
         size += length
     if current:
         chunks.append(current)
+    # Each file is written beside its target and renamed into place (atomic), so a notebook
+    # reading the folder while another run rewrites it sees whole files only. Files of an
+    # earlier run with other names are removed afterwards.
+    written = set()
     for number, chunk in enumerate(chunks):
         first, last = records[chunk[0]]["ts"][:4], records[chunk[-1]]["ts"][:4]
         span = first if first == last else f"{first}-{last}"
         target = folder / f"Streaming_History_Audio_{span}_{number}.json"
-        target.write_text("[\n" + ",\n".join(texts[i] for i in chunk) + "\n]", encoding="utf-8")
-    (folder / "README_SYNTHETIC.txt").write_text(
-        _README.format(seed=seed, first=year_list[0], last=year_list[-1], plays=n, files=len(chunks)),
-        encoding="utf-8")
+        _write_atomic(target, "[\n" + ",\n".join(texts[i] for i in chunk) + "\n]")
+        written.add(target.name)
+    for old in folder.glob("Streaming_History_Audio_*.json"):
+        if old.name not in written:
+            old.unlink(missing_ok=True)
+    _write_atomic(folder / "README_SYNTHETIC.txt",
+                  _README.format(seed=seed, first=year_list[0], last=year_list[-1], plays=n, files=len(chunks)))
     return folder
 
