@@ -30,7 +30,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
-	rm -rf $(SPOTIFY_ML_RESULTS) && mkdir -p $(SPOTIFY_ML_RESULTS)
+	mkdir -p $(SPOTIFY_ML_RESULTS) && rm -f $(SPOTIFY_ML_RESULTS)/[0-9][0-9]_*.json  # fresh metrics each run
 	$(BIN)/python -m pytest
 
 run: $(STAMP)
