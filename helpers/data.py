@@ -314,6 +314,18 @@ def load_billboard_features() -> pd.DataFrame:
     return df
 
 
+def load_billboard_playlists() -> pd.DataFrame:
+    """The Spotify playlists the R package used for each Billboard year (56 rows).
+
+    Columns: year (int), spotify_uri, spotify_user, spotify_playlist. Other users' playlists can no
+    longer be read by development-mode apps (2026), so this table documents provenance only.
+    Licence: MIT (R package 'billboard' 0.1.0).
+    """
+    df = _read_rda("billboard_spotify_playlists")
+    df["year"] = pd.to_numeric(df["year"]).astype(int)
+    return df
+
+
 HETREC_TABLES = {
     "user_artists": ("hetrec_user_artists", {"userID": "user_id", "artistID": "artist_id", "weight": "plays"}),
     "artists": ("hetrec_artists", {"id": "artist_id", "name": "name", "url": "url", "pictureURL": "picture_url"}),

@@ -54,6 +54,7 @@ LOADERS = {
     "lyrics": (data.load_billboard_lyrics, 5701, ["title", "artist", "year", "lyrics", "rank"]),
     "ranks": (data.load_billboard_ranks, 5701, ["rank", "title", "artist", "year"]),
     "billboard_features": (data.load_billboard_features, 5497, ["year", "track_id", "valence", "energy"]),
+    "billboard_playlists": (data.load_billboard_playlists, 56, ["year", "spotify_uri", "spotify_playlist"]),
     "aotm": (data.load_aotm_bigrams, 66250, ["from_song", "to_song"]),
     "mssd": (data.load_mssd_sample, 201, ["session_id", "skip_1", "not_skipped", "hist_user_behavior_reason_end"]),
     "history_example": (data.load_streaming_history_example, 6866, ["endTime", "artistName", "trackName", "msPlayed"]),
@@ -70,6 +71,17 @@ def test_loader_returns_documented_columns(name):
     assert set(expected) <= set(df.columns)
     for column in columns:  # the docstring lists what a student can rely on
         assert column in (loader.__doc__ or ""), f"{loader.__name__} does not document {column}"
+
+
+def test_every_registered_file_has_a_loader_or_a_path_use():
+    """Each manifest key is read by some loader (or is a binary file used through data.path)."""
+    source = Path(data.__file__).read_text()
+    binary = {"fer_emotion_model", "fer_face_example", "fer_no_face_example", "spotify_songs_zip"}
+    for key in data.registry():
+        assert key in binary or f'"{key}"' in source or key.startswith("hit_predictor_") \
+            or key == "hetrec_readme", f"no loader reads {key}"
+    assert data.path("fer_face_example").suffix == ".jpg"
+    assert "HetRec" in data.fetch("hetrec_readme").read_text(encoding="latin-1")
 
 
 def test_hetrec_tables_and_encodings():
