@@ -97,8 +97,9 @@ def _kind_of_name(name: str) -> str | None:
     return None
 
 
-def _sources(path: Path) -> list[tuple[str, str | None, bytes]]:
-    """(display name, kind from the name or None, raw bytes) for every history file under ``path``."""
+def _sources(path: Path) -> list[tuple[str, str, str | None, bytes]]:
+    """(full name for messages, short name for the summary, kind from the name or None, raw bytes)
+    for every history file under ``path``."""
     if not path.exists():
         raise DataUnavailableError(f"{path} does not exist. Expected {_EXPECTED}.")
     if path.is_dir():
@@ -108,7 +109,7 @@ def _sources(path: Path) -> list[tuple[str, str | None, bytes]]:
             raise MalformedDataError(
                 f"{path} holds no Spotify streaming-history files. Expected {_EXPECTED}. "
                 f"(Other files of the export, such as Userdata.json or Playlist1.json, are ignored.)")
-        return [(str(p), _kind_of_name(p.name), p.read_bytes()) for p in found]
+        return [(str(p), p.relative_to(path).as_posix(), _kind_of_name(p.name), p.read_bytes()) for p in found]
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -117,14 +118,14 @@ def _sources(path: Path) -> list[tuple[str, str | None, bytes]]:
                 if not names:
                     raise MalformedDataError(f"{path} is a zip but holds no Spotify streaming-history "
                                              f"files. Expected {_EXPECTED}.")
-                return [(f"{path}:{n}", _kind_of_name(n), zf.read(n)) for n in names]
+                return [(f"{path}:{n}", f"{path.name}:{n}", _kind_of_name(n), zf.read(n)) for n in names]
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise MalformedDataError(f"{path} could not be read as a zip archive ({exc}). "
                                      f"Expected {_EXPECTED}.") from None
     if path.suffix.lower() == ".zip":
         raise MalformedDataError(f"{path} is not a valid zip archive. Expected {_EXPECTED}.")
     # A single file: trust its content more than its name (students rename files).
-    return [(str(path), _kind_of_name(path.name), path.read_bytes())]
+    return [(str(path), path.name, _kind_of_name(path.name), path.read_bytes())]
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
 
     Podcast, audiobook and video rows are left out; so are duplicate plays (the same play in two
     overlapping files; repeats inside one file are real plays and stay). ``df.attrs["summary"]``
-    says what was read: ``files`` (names), ``formats``, ``music_plays``, ``left_out`` (a dict:
+    says what was read: ``files`` (names inside the export, without your folders), ``formats``, ``music_plays``, ``left_out`` (a dict:
     podcast, audiobook, video, other -> rows), ``duplicates_removed``,
     ``basic_overlap_removed``, ``unknown_fields`` (accepted, not used) and ``private_fields_dropped``
     (names only). ``summary_text(df)`` prints it in a few lines.
@@ -349,10 +350,15 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     paths = [path] if isinstance(path, (str, Path)) else list(path)
     if not paths:
         raise DataUnavailableError(f"No path given. Expected {_EXPECTED}.")
-    sources = [s for p in paths for s in _sources(Path(p).expanduser())]
+    sources, seen = [], set()
+    for p in paths:
+        for source in _sources(Path(p).expanduser().resolve()):
+            if source[0] not in seen:   # the same file named twice is read once
+                seen.add(source[0])
+                sources.append(source)
 
     frames, left_out, unknown, private, formats, files = [], Counter(), set(), set(), set(), []
-    for name, kind, raw in sources:
+    for name, short, kind, raw in sources:
         records = _records(name, raw)
         fmt = _detect(name, kind, records)
         frame, skipped_rows, extra, secret = _frame(name, fmt, records)
@@ -362,7 +368,7 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
         private |= secret
         if fmt != "empty":
             formats.add("basic" if fmt.startswith("basic") else "extended")
-        files.append(name)
+        files.append(short)
         if len(frame):
             frames.append(frame)
 

@@ -328,3 +328,10 @@ def test_simulated_extended_export_round_trip(tmp_path):
     assert "ip_addr" in s["private_fields_dropped"]
     assert not df.astype(str).apply(lambda col: col.str.contains("192.0.2.", regex=False)).any().any()
     assert set(df["platform"].dropna()) <= {"android", "windows", "web_player", "speaker"}
+
+
+def test_the_same_file_twice_is_read_once_and_summary_names_are_short(tmp_path):
+    f = write(tmp_path / "private_folder" / "endsong_0.json", [ext("2022-03-01T10:00:00Z")])
+    df = load_export([f, tmp_path / "private_folder"])
+    assert len(df) == 1 and df.attrs["summary"]["files"] == ["endsong_0.json"]
+    assert "private_folder" not in history.summary_text(df)
