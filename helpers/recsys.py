@@ -1,0 +1,78 @@
+"""Ranking metrics for recommenders: top-k lists, precision@k, recall@k, NDCG@k, catalogue coverage.
+
+The notebooks build the models; these functions only score their ranked lists, the same way for
+every model, so that a comparison table compares like with like.
+
+Conventions: ``scores`` is a (users x items) array, higher is better; ``relevant`` holds, for each
+row, the items held out for that user (a list of sets/arrays, or a sparse matrix whose non-zeros
+are the held-out items). Users with nothing held out must be left out by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def top_k(scores, k: int = 10, exclude=None) -> np.ndarray:
+    """Indices of the ``k`` highest scores in each row, best first.
+
+    ``exclude``: items that must not be recommended (already seen): a boolean mask or a sparse
+    matrix of the same shape as ``scores``, whose non-zero entries are set to minus infinity.
+    """
+    scores = np.array(scores, ndmin=2)  # a copy: the caller's array is untouched
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
+    if exclude is not None:
+        if hasattr(exclude, "nonzero") and not isinstance(exclude, np.ndarray):
+            scores[exclude.nonzero()] = -np.inf
+        else:
+            scores[np.asarray(exclude, dtype=bool)] = -np.inf
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _relevant_sets(relevant) -> list[set]:
+    if hasattr(relevant, "tocsr"):
+        csr = relevant.tocsr()
+        return [set(csr.indices[csr.indptr[i]:csr.indptr[i + 1]].tolist()) for i in range(csr.shape[0])]
+    return [set(np.asarray(list(r)).tolist()) for r in relevant]
+
+
+def hits(top: np.ndarray, relevant) -> np.ndarray:
+    """A boolean (users x k) array: is the item at each rank one of the user's held-out items?"""
+    sets = _relevant_sets(relevant)
+    if len(sets) != len(top):
+        raise ValueError(f"{len(top)} ranked lists but {len(sets)} sets of relevant items")
+    return np.array([[item in rel for item in row] for row, rel in zip(np.asarray(top), sets)], dtype=bool)
+
+
+def ranking_metrics(top: np.ndarray, relevant, k: int = 10) -> dict[str, float]:
+    """Mean precision@k, recall@k and NDCG@k (binary relevance) over users.
+
+    - precision@k: share of the k recommendations that were held out for the user.
+    - recall@k: share of the user's held-out items found in the k recommendations.
+    - NDCG@k: hits discounted by 1/log2(rank + 1), divided by the best possible value for
+      that user (all held-out items at the top), so it is 1 for a perfect list.
+    """
+    top = np.asarray(top)[:, :k]
+    sets = _relevant_sets(relevant)
+    n_rel = np.array([len(s) for s in sets])
+    if (n_rel == 0).any():
+        raise ValueError("some users have no held-out items: leave them out before scoring")
+    hit = hits(top, sets)
+    discount = 1.0 / np.log2(np.arange(2, top.shape[1] + 2))
+    ideal = np.array([discount[:min(n, top.shape[1])].sum() for n in n_rel])
+    return {
+        "precision": float((hit.sum(axis=1) / k).mean()),
+        "recall": float((hit.sum(axis=1) / n_rel).mean()),
+        "ndcg": float(((hit * discount).sum(axis=1) / ideal).mean()),
+    }
+
+
+def coverage(top: np.ndarray | Sequence, n_items: int) -> float:
+    """Catalogue coverage: the share of all items that appear in at least one top-k list."""
+    return len(np.unique(np.asarray(top))) / n_items

@@ -1,0 +1,51 @@
+"""Unit tests for helpers.recsys: hand-computed examples of each ranking metric."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from helpers import recsys
+
+
+def test_top_k_orders_best_first_and_excludes_seen():
+    scores = np.array([[0.1, 0.9, 0.5, 0.7], [3.0, 2.0, 1.0, 0.0]])
+    assert recsys.top_k(scores, k=3).tolist() == [[1, 3, 2], [0, 1, 2]]
+    seen = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 0, 0]]))
+    assert recsys.top_k(scores, k=2, exclude=seen).tolist() == [[3, 2], [1, 2]]
+    mask = np.array([[False, False, False, True], [False, True, False, False]])
+    assert recsys.top_k(scores, k=2, exclude=mask).tolist() == [[1, 2], [0, 2]]
+    assert scores[0, 1] == 0.9  # the caller's array is not modified
+
+
+def test_metrics_match_a_hand_computed_example():
+    top = np.array([[5, 1, 7, 2]])      # hits at ranks 1 and 3
+    relevant = [{5, 7, 9}]               # three held-out items
+    m = recsys.ranking_metrics(top, relevant, k=4)
+    assert m["precision"] == pytest.approx(2 / 4)
+    assert m["recall"] == pytest.approx(2 / 3)
+    dcg = 1 / math.log2(2) + 1 / math.log2(4)
+    idcg = 1 / math.log2(2) + 1 / math.log2(3) + 1 / math.log2(4)
+    assert m["ndcg"] == pytest.approx(dcg / idcg)
+
+
+def test_metrics_average_over_users_and_accept_sparse_relevance():
+    top = np.array([[0, 1], [2, 3]])
+    relevant = sp.csr_matrix(np.array([[1, 0, 0, 0], [0, 0, 0, 1]]))
+    m = recsys.ranking_metrics(top, relevant, k=2)
+    assert m["precision"] == pytest.approx((1 / 2 + 1 / 2) / 2)
+    assert m["recall"] == pytest.approx(1.0)
+    assert m["ndcg"] == pytest.approx((1.0 + (1 / math.log2(3))) / 2)
+
+
+def test_perfect_list_has_ndcg_one_and_users_without_items_are_refused():
+    assert recsys.ranking_metrics(np.array([[3, 4, 0]]), [{3, 4}], k=3)["ndcg"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no held-out items"):
+        recsys.ranking_metrics(np.array([[0, 1]]), [set()], k=2)
+
+
+def test_coverage_counts_distinct_recommended_items():
+    assert recsys.coverage(np.array([[0, 1], [1, 2]]), n_items=10) == pytest.approx(0.3)
