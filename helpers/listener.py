@@ -308,7 +308,7 @@ def _simulate_plays(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray
     # How long each play lasted.
     early = rng.random(n) < 0.75
     skip_ms = np.where(early, np.exp(rng.normal(np.log(9_000), 0.7, size=n)),
-                       rng.uniform(30_000, 150_000, size=n))
+                       30_000 + rng.exponential(50_000, size=n))
     ms = duration - rng.integers(0, 400, size=n)
     ms = np.where(skip, np.minimum(skip_ms, duration - 1_000), ms)
     ms = np.where(stop, duration * rng.uniform(0.05, 0.95, size=n), ms)
