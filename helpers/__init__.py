@@ -10,10 +10,10 @@ import random
 
 import numpy as np
 
-from . import checks, data, errors, plotting, results
+from . import checks, data, errors, plotting, results, spotify
 from .errors import CourseError
 
-__all__ = ["checks", "data", "errors", "plotting", "results", "CourseError", "set_seeds", "setup_notebook"]
+__all__ = ["checks", "data", "errors", "plotting", "results", "spotify", "CourseError", "set_seeds", "setup_notebook"]
 __version__ = "0.1.0"
 
 DEFAULT_SEED = 42
