@@ -204,10 +204,17 @@ class LiveAccount(Account):
         df["added_at"] = pd.to_datetime(df["added_at"], utc=True)
         return df
 
-    def playlists(self) -> pd.DataFrame:
-        """Your own playlists: playlist_id, name, owner, tracks_total."""
+    def playlists(self, owned_only: bool = True) -> pd.DataFrame:
+        """Your playlists: playlist_id, name, owner, tracks_total.
+
+        ``/me/playlists`` also lists playlists you follow; since 2026 a development-mode app may
+        not read other users' playlists, so by default only the ones you own are returned.
+        """
         what = "your playlists (GET /me/playlists)"
         items = self._pages(what, self._call(what, self.sp.current_user_playlists, limit=50))
+        if owned_only:
+            me = self.me()["id"]
+            items = [p for p in items if p and (p.get("owner") or {}).get("id") == me]
         rows = [{
             "playlist_id": p.get("id"),
             "name": p.get("name"),
@@ -334,7 +341,7 @@ class DemoAccount(Account):
         df["added_at"] = pd.Timestamp("2026-11-01", tz="UTC") - pd.to_timedelta(np.arange(len(df)), unit="D")
         return df
 
-    def playlists(self) -> pd.DataFrame:
+    def playlists(self, owned_only: bool = True) -> pd.DataFrame:
         rows = [{"playlist_id": pid, "name": name, "owner": "demo-listener", "tracks_total": len(tracks)}
                 for pid, (name, tracks) in self._playlists.items()]
         rows += [{"playlist_id": pid, "name": name, "owner": "demo-listener", "tracks_total": len(ids)}

@@ -16,6 +16,8 @@ def pytest_configure(config):
     # Offline by default: use the course mirror beside the checkout when no data folder is set.
     if not os.environ.get("SPOTIFY_ML_DATA") and MIRROR.is_dir():
         os.environ["SPOTIFY_ML_DATA"] = str(MIRROR)
+    # Tests never log in: with a client id in the shell, notebooks would open a browser and wait.
+    os.environ.pop("SPOTIPY_CLIENT_ID", None)
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -96,8 +96,9 @@ def test_other_reads_return_tidy_frames():
     assert str(saved["added_at"].dt.tz) == "UTC" and len(saved) == 3
     played = account.recently_played()
     assert played["played_at"].is_monotonic_increasing
-    lists = account.playlists()
+    lists = account.playlists()  # only your own: others' playlists are closed to dev-mode apps
     assert lists.to_dict("records") == [{"playlist_id": "pl1", "name": "Road trip", "owner": "student42", "tracks_total": 3}]
+    assert set(account.playlists(owned_only=False)["playlist_id"]) == {"pl1", "followed1"}
     assert account.search_tracks("memories")["track_name"].tolist() == ["Memories - Dillon Francis Remix"]
 
 
