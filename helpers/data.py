@@ -187,13 +187,14 @@ def _spotify_songs_from_zip(item: DataFile, target: Path) -> Path:
 
 
 def credit(*keys: str) -> str:
-    """Licence and source lines for the datasets a notebook uses, one per line."""
+    """Licence and source lines for the datasets a notebook uses, one per source (the first key's
+    licence line is kept, so list the file with the most specific licence, e.g. lyrics, first)."""
     seen, lines = set(), []
     for key in keys:
-        line = f"- {entry(key).credit}"
-        if line not in seen:
-            seen.add(line)
-            lines.append(line)
+        item = entry(key)
+        if item.source not in seen:
+            seen.add(item.source)
+            lines.append(f"- {item.credit}")
     return "\n".join(lines)
 
 

@@ -67,6 +67,36 @@ def test_exercises_have_solutions_and_self_checks(path):
     assert "# BEGIN SOLUTION" not in student_code and student_code.count("# your code here") == removed
 
 
+def _names(code: str, ctx) -> set[str]:
+    import ast
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # a fragment (e.g. an indented block): judge it by its dedented text
+        import textwrap
+        tree = ast.parse(textwrap.dedent(code))
+    local = {n.id for c in ast.walk(tree) if isinstance(c, ast.comprehension)  # comprehension variables
+             for n in ast.walk(c.target) if isinstance(n, ast.Name)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)} - local
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_student_copy_reaches_the_hint_not_a_name_error(path):
+    """A name the solution defines and the check reads must exist before the solution (e.g. = None),
+    so a student who has not answered yet sees the check's hint instead of a NameError."""
+    import ast
+    for cell in read(path).cells:
+        if cell.cell_type != "code" or "# BEGIN SOLUTION" not in cell.source:
+            continue
+        before, rest = cell.source.split("# BEGIN SOLUTION", 1)
+        solution, after = rest.split("# END SOLUTION", 1)
+        if before.strip() and not before.rstrip().endswith(":"):
+            defined_before = _names(before, ast.Store)
+        else:
+            defined_before = set()
+        needed = (_names(solution, ast.Store) & _names(after, ast.Load)) - defined_before
+        assert not needed, f"{path.name}: set {sorted(needed)} (e.g. to None) before # BEGIN SOLUTION"
+
+
 def test_strip_solutions_keeps_indentation_and_checks():
     source = "def f(x):\n    # BEGIN SOLUTION\n    return x * 2\n    # END SOLUTION\ncheck_equal('f', f(2), 4)"
     stripped, n = strip_solutions(source)
