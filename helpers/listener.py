@@ -8,12 +8,25 @@ the tracks are real (``helpers.data.load_tracks(dedupe=True)``, URIs ``spotify:t
 The behavioural model (all numbers are assumptions, chosen to look like published descriptions of
 listening logs, not fitted to anyone's data):
 
-- **Library and taste.** The listener knows about 2,500 catalog tracks: a few hundred artists with
-  several tracks each, plus singles. Each year has a taste profile: a preference for each of the six
-  catalog genres (a random walk from year to year) and an ideal energy that drifts down (the
-  listener calms down). ``taste_match`` of a track in a year combines both and is standardised over
-  the library. Tracks are picked in proportion to ``exp(1.2 * taste_match)``, so taste shapes what
-  is played *and* what is skipped, and last year's favourites can be next year's skips.
+- **Library and taste.** The listener knows about 2,500 catalog tracks: all tracks of 300
+  favourite artists (drawn among artists with 3+ tracks, in proportion to the summed
+  ``exp(genre preference + popularity / 30)`` of their tracks) plus 900 singles by other artists
+  (drawn with the same per-track weight). Each year has a taste profile: a preference for each of
+  the six catalog genres (a random walk from year to year) and an ideal energy that drifts down
+  linearly from 0.78 in the first year to 0.50 in the last (the listener calms down; 0.7 for a
+  one-year export). ``taste_match`` of a track in a year is
+  ``genre_pref[genre] - 4 * (energy - ideal_energy) ** 2 - 1.5 * (valence - 0.55) ** 2``,
+  standardised over the library, so taste shapes what is played *and* what is skipped, and last
+  year's favourites can be next year's skips.
+- **Picks.** Outside artist sessions, each play picks a library track with probability
+  proportional to ``exp(1.2 * taste_match + 0.5 * fav_artist + track_popularity / 50)``:
+  ``fav_artist`` is 1 for the favourite artists' tracks, so they are played about 1.6 times as
+  often as a single of equal taste and popularity, and a track 50 popularity points higher about
+  2.7 times as often (exposure, not taste). In an artist session the first pick decides the artist
+  (a random favourite artist if that track is a single), and the whole session plays that
+  artist's tracks, picked by ``exp(1.2 * taste_match)`` alone. Popularity and the favourite-artist
+  term therefore raise how often a track is played (and so how often it is finished), but not
+  its chance of being skipped once playing.
 - **Rhythm.** Each day has a Poisson number of sessions (fewer at weekends, a yearly activity
   level); session starts follow an hourly profile for weekdays and one for weekends, in the
   listener's local time (``LISTENER_TIMEZONE``). Sessions never overlap and are at least
@@ -22,7 +35,7 @@ listening logs, not fitted to anyone's data):
 - **Habits.** The platform depends on the hour (phone on the commute and at night, desktop in
   office hours, a smart speaker in the evening). Session length depends on the platform.
   Shuffle depends on the platform and grows a little each year. A quarter of sessions play one
-  artist in a row (album listening, rarely shuffled); the rest mix the library.
+  artist in a row (album listening, rarely shuffled; see **Picks**); the rest mix the library.
 - **Skips.** Every music play is skipped with probability ``sigmoid(z)`` where ``z`` adds up the
   coefficients in ``SKIP_EFFECTS`` (a ground truth that notebook 09 tries to recover): taste match,
   a per-track appeal (a random effect), shuffle, position in the session, how the track started
