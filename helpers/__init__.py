@@ -12,8 +12,9 @@ import numpy as np
 
 from . import checks, data, errors, plotting, results, spotify
 from .errors import CourseError
+from .quiet import quiet_native_stderr
 
-__all__ = ["checks", "data", "errors", "plotting", "results", "spotify", "CourseError", "set_seeds", "setup_notebook"]
+__all__ = ["checks", "data", "errors", "plotting", "results", "spotify", "CourseError", "quiet_native_stderr", "set_seeds", "setup_notebook"]
 __version__ = "0.1.0"
 
 DEFAULT_SEED = 42

