@@ -34,10 +34,10 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .errors import DataUnavailableError, MalformedDataError
+from .errors import CourseError, DataUnavailableError, MalformedDataError
 from .listener import simulate_export
 
-__all__ = ["load_export", "simulate_export", "summary_text", "PLAY_COLUMNS", "KNOWN_FIELDS"]
+__all__ = ["load_export", "load_user_export", "simulate_export", "summary_text", "PLAY_COLUMNS", "KNOWN_FIELDS"]
 
 PLAY_COLUMNS = [
     "ts", "artist", "track", "album", "ms_played", "track_uri", "track_id", "platform",
@@ -247,8 +247,8 @@ def _frame(name: str, fmt: str, records: list[dict]) -> tuple[pd.DataFrame, Coun
     if private:
         records = [{k: v for k, v in r.items() if k not in PRIVATE_FIELDS} for r in records]
 
-    if fmt in ("video", "basic_podcast", "empty"):
-        if fmt != "empty":
+    if fmt in ("video", "basic_podcast", "empty") or not records:  # an empty StreamingHistory0.json too
+        if fmt in ("video", "basic_podcast"):
             skipped_rows["video" if fmt == "video" else "podcast"] += len(records)
         return pd.DataFrame(columns=PLAY_COLUMNS), skipped_rows, unknown, private
 
@@ -407,6 +407,26 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     if verbose:
         print(summary_text(df))
     return df
+
+
+def load_user_export(path, min_plays: int) -> pd.DataFrame:
+    """A student's own export for a lesson: ``load_export`` plus a minimum number of music plays.
+
+    Every problem stops with a course error that says how to fix the notebook's ``EXPORT_PATH``
+    (a relative path starts in notebooks/) or to go back to the demo listener; the lesson never
+    carries on quietly with other data.
+    """
+    fix = (f"Fix EXPORT_PATH = {str(path)!r} (in Jupyter a relative path starts in notebooks/), "
+           f'or set EXPORT_PATH = "" for the demo listener.')
+    try:
+        plays = load_export(path)
+    except CourseError as problem:
+        raise type(problem)(f"Could not read your export: {problem}\n{fix}") from None
+    if len(plays) < min_plays:
+        raise MalformedDataError(
+            f"Your export holds {len(plays):,} music plays (podcasts and videos do not count); "
+            f"this lesson needs at least {min_plays:,}.\n{summary_text(plays)}\n{fix}")
+    return plays
 
 
 def summary_text(df_or_summary) -> str:

@@ -335,3 +335,22 @@ def test_the_same_file_twice_is_read_once_and_summary_names_are_short(tmp_path):
     df = load_export([f, tmp_path / "private_folder"])
     assert len(df) == 1 and df.attrs["summary"]["files"] == ["endsong_0.json"]
     assert "private_folder" not in history.summary_text(df)
+
+
+def test_a_students_export_that_is_missing_or_too_small_says_how_to_fix_it(tmp_path):
+    missing = tmp_path / "nope.zip"
+    with pytest.raises(CourseError, match=r"(?s)Could not read your export.*EXPORT_PATH") as info:
+        history.load_user_export(missing, min_plays=10)
+    assert info.value.__cause__ is None
+    empty = tmp_path / "StreamingHistory0.json"
+    empty.write_text("[]")
+    with pytest.raises(MalformedDataError, match=r"(?s)holds 0 music plays.*at least 10.*EXPORT_PATH = \"\""):
+        history.load_user_export(empty, min_plays=10)
+    real = history.load_user_export(data.fetch("streaming_history_example"), min_plays=10)
+    assert len(real) == 6866
+
+
+@pytest.mark.parametrize("name", ["StreamingHistory0.json", "Streaming_History_Audio_2024.json", "endsong_0.json"])
+def test_an_empty_history_file_gives_no_plays_not_a_crash(tmp_path, name):
+    (tmp_path / name).write_text("[]")
+    assert len(load_export(tmp_path / name)) == 0
