@@ -39,6 +39,28 @@ def strip_solutions(source: str) -> tuple[str, int]:
     return "\n".join(out), count
 
 
+def replace_solution(source: str, code: str) -> str:
+    """The cell with its (single) solution block replaced by ``code``, indented like the block.
+
+    Used by the wrong-answer tests: the self-check after the block must reject ``code``.
+    """
+    lines, out, inside, done = source.splitlines(), [], False, False
+    for line in lines:
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if done:
+                raise ValueError("replace_solution handles cells with one solution block")
+            inside, indent = True, re.match(r"\s*", line).group(0)
+            out.extend(indent + c if c.strip() else c for c in code.splitlines() or ["pass"])
+        elif stripped == END:
+            inside, done = False, True
+        elif not inside:
+            out.append(line)
+    if not done:
+        raise ValueError("no solution block in this cell")
+    return "\n".join(out)
+
+
 def student_copy(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
     copy = nbformat.from_dict(notebook)
     total = 0

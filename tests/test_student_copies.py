@@ -1,0 +1,108 @@
+"""Student copies run top to bottom with every exercise unanswered, and every self-check rejects the
+likely wrong answers and accepts the reference solution.
+
+One run per lesson: the student copy (``make student``), with a probe cell after each exercise. The
+probe runs the exercise cell again, in strict mode and in a copy of the kernel's namespace (so the
+student's state is left as it was), once with each wrong answer from ``tests/wrong_answers/NN_name.py``
+(each must be rejected) and once with the reference solution (it must pass). Because the probes never
+change the student's namespace, a later cell that needs a student's answer fails this run.
+Metrics go to a temporary folder, so this run never overwrites the full notebooks' metrics.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+from make_student import BEGIN, replace_solution, strip_solutions  # noqa: E402
+
+NOTEBOOK_DIR = REPO / "notebooks"
+WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+PROBE = '''# probe added by tests/test_student_copies.py (not part of the lesson)
+import helpers.checks as _checks
+_probe_sources = {sources}
+_probe_report = {{}}
+for _label, _src in _probe_sources.items():
+    _ns = dict(globals())  # a copy: the student's own variables stay as they were
+    try:
+        with _checks.strict():
+            exec(compile(_src, "<probe: " + _label + ">", "exec"), _ns)
+        _probe_report[_label] = "accepted"
+    except _checks.ExerciseError as _e:
+        _probe_report[_label] = "rejected: " + str(_e)[:120]
+_probe_problems = [f"{{k}} -> {{v}}" for k, v in _probe_report.items()
+                   if (k == "reference") != v.startswith("accepted")]
+print("PROBE exercise {number}:", json.dumps(_probe_report, indent=1))
+assert not _probe_problems, "exercise {number}: " + "; ".join(_probe_problems)
+'''
+
+
+def wrong_answers(stem: str) -> list[dict[str, str]]:
+    """The likely wrong answers of each exercise, in the order the exercises appear."""
+    path = WRONG_DIR / f"{stem}.py"
+    if not path.exists():
+        return []
+    spec = importlib.util.spec_from_file_location(f"wrong_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG
+
+
+def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
+    """The student copy with a probe cell after each exercise; returns it and the exercise cell indices."""
+    nb = nbformat.read(path, as_version=4)
+    wrong = wrong_answers(path.stem)
+    exercises = [c for c in nb.cells if c.cell_type == "code" and BEGIN in c.source]
+    assert len(wrong) == len(exercises), (
+        f"{path.name}: tests/wrong_answers/{path.stem}.py must list the likely wrong answers of each of "
+        f"its {len(exercises)} exercises (found {len(wrong)})")
+    cells, student_cells, number = [], [], 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or BEGIN not in cell.source:
+            cells.append(cell)
+            continue
+        answers = wrong[number]
+        number += 1
+        assert answers, f"{path.name}: exercise {number} has no wrong answers to test its check with"
+        student = nbformat.v4.new_code_cell(strip_solutions(cell.source)[0])
+        student_cells.append(len(cells))
+        cells.append(student)
+        sources = {label: replace_solution(cell.source, code) for label, code in answers.items()}
+        assert "reference" not in sources
+        sources["reference"] = cell.source
+        cells.append(nbformat.v4.new_code_cell("import json\n" + PROBE.format(sources=repr(sources), number=number)))
+    nb.cells = cells
+    return nb, student_cells
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_runs_and_checks_reject_wrong_answers(path, tmp_path, monkeypatch):
+    import papermill
+
+    nb, student_cells = probe_notebook(path)
+    source = tmp_path / path.name
+    nbformat.write(nb, source)
+    monkeypatch.delenv("SPOTIFY_ML_STRICT_CHECKS", raising=False)   # students see "not yet", not an error
+    monkeypatch.setenv("SPOTIFY_ML_RESULTS", str(tmp_path / "results"))
+    executed = papermill.execute_notebook(str(source), str(tmp_path / f"out_{path.name}"), cwd=str(NOTEBOOK_DIR),
+                                          kernel_name="python3", progress_bar=False, log_output=False,
+                                          execution_timeout=900)
+    for index in student_cells:
+        text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.output_type == "stream")
+        assert "not yet" in text, f"{path.name}: the unanswered exercise in cell {index} printed no 'not yet' hint"
+
+
+def test_probe_replaces_only_the_solution():
+    cell = "answer = None\n# BEGIN SOLUTION\nanswer = 2\n# END SOLUTION\ncheck_equal('a', answer, 2)"
+    assert replace_solution(cell, "answer = 3") == "answer = None\nanswer = 3\ncheck_equal('a', answer, 2)"
+    nested = "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n"
+    assert replace_solution(nested, "x = 2\nreturn x") == "def f():\n    x = 2\n    return x"
