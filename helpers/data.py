@@ -2,8 +2,8 @@
 
 A file is looked for in the data folder first (``SPOTIFY_ML_DATA``, or the per-user cache when that
 is unset). When it is missing, it is downloaded once from its canonical URL with ``pooch``, which
-checks the sha256 from ``data/registry.csv``. A folder we cannot write to (the read-only mirror in
-CI) is only ever read: downloads then go to the per-user cache instead.
+checks the sha256 from ``data/registry.csv``. ``SPOTIFY_ML_DATA`` (the read-only mirror in CI, a USB
+copy) is only ever read, never written or cleaned, even by root: downloads go to the per-user cache.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 import pooch
 import requests
 
-from .errors import DataChecksumError, DataUnavailableError, MalformedDataError
+from .errors import DataChecksumError, DataUnavailableError, MalformedDataError, UnknownDatasetError
 
 DATA_ENV = "SPOTIFY_ML_DATA"
 CACHE_ENV = "SPOTIFY_ML_CACHE"
@@ -65,7 +65,7 @@ def entry(key: str) -> DataFile:
         return registry()[key]
     except KeyError:
         known = ", ".join(sorted(registry()))
-        raise KeyError(f"No dataset called {key!r}. Known datasets: {known}") from None
+        raise UnknownDatasetError(f"No dataset called {key!r}. Known datasets: {known}") from None
 
 
 def cache_dir() -> Path:
@@ -74,8 +74,25 @@ def cache_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Where files are looked for first: ``SPOTIFY_ML_DATA`` if set, else the per-user cache."""
-    return Path(os.environ.get(DATA_ENV) or cache_dir())
+    """Where files are looked for first: ``SPOTIFY_ML_DATA`` if set, else the per-user cache.
+
+    A ``SPOTIFY_ML_DATA`` that is missing or not a folder is refused (it is never created)."""
+    value = os.environ.get(DATA_ENV)
+    if not value:
+        return cache_dir()
+    folder = Path(value).expanduser()
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DataUnavailableError(
+            f"{DATA_ENV} is set to {str(folder)!r}, which {what}. Point it at the folder that holds "
+            f"the course data (the data mirror, e.g. ../shared/datasets), or unset it to download "
+            f"into your cache folder ({cache_dir()})."
+        )
+    return folder
+
+
+def _mirror_set() -> bool:
+    return bool(os.environ.get(DATA_ENV))
 
 
 def sha256_of(path: Path) -> str:
@@ -84,13 +101,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _writable(folder: Path) -> bool:
-    """Can we create files in ``folder`` (or, if it does not exist yet, in its nearest ancestor)?"""
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return os.access(folder, os.W_OK)
 
 
 def _verified(path: Path, expected: str) -> bool:
@@ -153,31 +163,45 @@ def _progressbar() -> bool:
 def fetch(key: str) -> Path:
     """Return the local path of a registered file, downloading and verifying it if needed.
 
-    A file that exists but fails its checksum is removed and downloaded once more; if that fails
-    too, a ``DataChecksumError`` says so. Read-only folders are never written to.
+    Files in ``SPOTIFY_ML_DATA`` are only read: a corrupt one is left as it is, reported by name,
+    and a verified copy is fetched into the per-user cache instead. A corrupt file in the cache is
+    replaced by one fresh download; if that fails its check too, a ``DataChecksumError`` says so.
     """
     item = entry(key)
     primary = data_dir() / item.path
     if _verified_cached(primary, item.sha256):
         return primary
-    fallback = cache_dir() / item.path
-    if fallback != primary and _verified_cached(fallback, item.sha256):
-        return fallback
+    target = cache_dir() / item.path
+    if target != primary and _verified_cached(target, item.sha256):
+        return target
+    corrupt_local = primary if _mirror_set() and primary.exists() else None
 
-    target = primary if _writable(primary.parent) else fallback
-    for stale in {primary, fallback}:
-        if stale.exists() and _writable(stale.parent):
-            stale.unlink()  # corrupt or outdated: remove it, then download once more
     try:
-        return _download(item, target)
-    except DataChecksumError:
-        if key == "spotify_songs":  # documented fallback: the same bytes inside a zip
-            return _spotify_songs_from_zip(item, target)
-        raise
+        if key == "spotify_songs" and _verified(data_dir() / entry("spotify_songs_zip").path,
+                                                entry("spotify_songs_zip").sha256):
+            return _spotify_songs_from_zip(item, target)  # the mirror's zip: no network needed
+        if target.exists():
+            target.unlink()  # our own cache: a corrupt or outdated copy, downloaded once more
+        try:
+            return _download(item, target)
+        except DataChecksumError:
+            if key == "spotify_songs":  # documented fallback: the same bytes inside a zip
+                return _spotify_songs_from_zip(item, target)
+            raise
+    except (DataChecksumError, DataUnavailableError) as exc:
+        if corrupt_local is None:
+            raise
+        raise DataChecksumError(
+            f"{corrupt_local} does not match the sha256 registered for {key!r}: it is corrupt or a "
+            f"different version. It was left untouched ({DATA_ENV} is only ever read), and no "
+            f"verified copy could be fetched instead: {exc} Replace that file with a verified copy "
+            f"(the course's data mirror), or unset {DATA_ENV} to download into {cache_dir()}."
+        ) from exc
 
 
 def _spotify_songs_from_zip(item: DataFile, target: Path) -> Path:
     archive = fetch("spotify_songs_zip")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive) as zf, zf.open("spotify_songs.csv") as src, open(target, "wb") as dst:
         shutil.copyfileobj(src, dst)
     if not _verified(target, item.sha256):

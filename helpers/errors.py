@@ -27,3 +27,15 @@ class SpotifyAccessError(CourseError):
 
 class RemovedEndpointError(SpotifyAccessError):
     """The course would need an endpoint Spotify removed; it is never called."""
+
+
+
+class UnknownDatasetError(CourseError, KeyError):
+    """A dataset key that is not in ``data/registry.csv``; the message lists the known keys."""
+
+    def __str__(self):  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class ResultsError(CourseError, ValueError):
+    """``helpers.results.record`` was given something it cannot store as a metric."""

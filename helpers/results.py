@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from pathlib import Path
+
+from .errors import ResultsError
 
 RESULTS_ENV = "SPOTIFY_ML_RESULTS"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +29,20 @@ def set_notebook(stem: str) -> None:
     _current_notebook = stem
 
 
+def _check_name(name, what: str) -> str:
+    if not isinstance(name, str) or not name.strip() or "/" in name or "\\" in name or ".." in name:
+        raise ResultsError(
+            f"{what} {name!r} cannot be used: give a plain name such as 'accuracy' or "
+            f"'01_recommender' (no '/', '\\' or '..', not empty)."
+        )
+    return name
+
+
 def results_path(notebook: str | None = None) -> Path:
     stem = notebook or _current_notebook
     if not stem:
         raise RuntimeError("Call helpers.setup_notebook('NN_name') first, or pass notebook=...")
-    return results_dir() / f"{stem}.json"
+    return results_dir() / f"{_check_name(stem, 'Notebook name')}.json"
 
 
 def load(notebook: str | None = None) -> dict[str, float]:
@@ -41,9 +53,18 @@ def load(notebook: str | None = None) -> dict[str, float]:
 
 def record(name: str, value: float, notebook: str | None = None) -> float:
     """Store one metric (a finite number) and return it, so a notebook can print it too."""
-    number = float(value)
+    _check_name(name, "Metric name")
+    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real) and not hasattr(value, "__float__"):
+        raise ResultsError(
+            f"metric {name!r} is {value!r} ({type(value).__name__}): only numbers can be recorded, "
+            f"e.g. record({name!r}, accuracy) with accuracy a float."
+        )
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ResultsError(f"metric {name!r} is {value!r}: only single numbers can be recorded") from exc
     if not math.isfinite(number):
-        raise ValueError(f"metric {name!r} is {value!r}: only finite numbers can be recorded")
+        raise ResultsError(f"metric {name!r} is {value!r}: only finite numbers can be recorded")
     p = results_path(notebook)
     p.parent.mkdir(parents=True, exist_ok=True)
     values = load(notebook)

@@ -15,8 +15,10 @@ datasets, joined by track id: see ``with_audio_features``.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -28,11 +30,16 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import data
-from .errors import RemovedEndpointError, SpotifyAccessError
+from .errors import CourseError, RemovedEndpointError, SpotifyAccessError
 
 CLIENT_ID_ENV = "SPOTIPY_CLIENT_ID"
 REDIRECT_ENV = "SPOTIPY_REDIRECT_URI"
-DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
+# Not 8888: `make lab` serves JupyterLab there, and the login's local listener needs its own port.
+DEFAULT_REDIRECT_PORT = 8765
+DEFAULT_REDIRECT_URI = f"http://127.0.0.1:{DEFAULT_REDIRECT_PORT}/callback"
+LOGIN_TIMEOUT_ENV = "SPOTIFY_ML_LOGIN_TIMEOUT"
+LOGIN_TIMEOUT_S = 300.0  # how long the login waits for the browser's redirect
+MAX_RETRY_AFTER_S = 5.0  # a 429 asking for a longer wait is reported at once instead of blocking
 SCOPES = " ".join([
     "user-top-read", "user-read-recently-played", "user-library-read",
     "playlist-read-private", "playlist-modify-private",
@@ -62,6 +69,8 @@ def explain(exc: Exception, what: str = "the request") -> SpotifyAccessError:
     """Turn a spotipy / requests exception into a ``SpotifyAccessError`` a student can act on."""
     import spotipy
 
+    if isinstance(exc, CourseError):
+        return exc if isinstance(exc, SpotifyAccessError) else SpotifyAccessError(str(exc))
     if isinstance(exc, spotipy.SpotifyOauthError):
         return SpotifyAccessError(
             f"Spotify rejected the login for {what} ({exc.error or 'oauth error'}: "
@@ -91,11 +100,7 @@ def explain(exc: Exception, what: str = "the request") -> SpotifyAccessError:
                 f"private to another user, or the endpoint may have been removed for your app."
             )
         if status == 429:
-            retry = (exc.headers or {}).get("Retry-After", "a few")
-            return SpotifyAccessError(
-                f"Spotify is rate-limiting this app (429) for {what}. Wait {retry} seconds and run "
-                f"the cell again; the HTTP cache means repeated runs cost fewer requests."
-            )
+            return rate_limited((exc.headers or {}).get("Retry-After"), what)
         return SpotifyAccessError(f"Spotify answered {status} for {what}: {exc.msg}")
     if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
         return SpotifyAccessError(
@@ -103,6 +108,15 @@ def explain(exc: Exception, what: str = "the request") -> SpotifyAccessError:
             f"The demo account works offline: connect(demo=True)."
         )
     return SpotifyAccessError(f"{what} failed: {type(exc).__name__}: {exc}")
+
+
+def rate_limited(retry_after: str | float | None, what: str = "the request") -> SpotifyAccessError:
+    """The 429 message, also raised at once when Spotify asks for a wait longer than ``MAX_RETRY_AFTER_S``."""
+    retry = retry_after if retry_after not in (None, "") else "a few"
+    return SpotifyAccessError(
+        f"Spotify is rate-limiting this app (429) for {what}. Wait {retry} seconds and run "
+        f"the cell again; the HTTP cache means repeated runs cost fewer requests."
+    )
 
 
 def _removed(name: str):
@@ -402,29 +416,136 @@ def check_redirect_uri(uri: str) -> str:
     return uri
 
 
+class CappedRetry(Retry):
+    """urllib3's Retry, but a Retry-After longer than ``MAX_RETRY_AFTER_S`` raises at once."""
+
+    def sleep_for_retry(self, response=None):
+        retry_after = self.get_retry_after(response) if response is not None else None
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
+            raise rate_limited(response.headers.get("Retry-After"))
+        return super().sleep_for_retry(response)
+
+
+def _cache_key(request, **kwargs) -> str:
+    """requests-cache's key plus a hash of the Authorization header (which it ignores by default),
+    so that two users, or two logins, never share cached answers."""
+    from requests_cache import create_key
+
+    auth = (request.headers or {}).get("Authorization", "")
+    return create_key(request, **kwargs) + "-" + hashlib.sha256(auth.encode()).hexdigest()[:16]
+
+
 def http_session(cache_name: Path | None = None) -> requests.Session:
     """A cached HTTP session with the retry policy spotipy only gives its own sessions.
 
-    GET responses are cached for an hour per access token (the Authorization header is part of
-    the cache key), and 429/5xx answers are retried with backoff, honouring Retry-After.
+    GET responses are cached for an hour per access token (a hash of the Authorization header is
+    part of the cache key; the token itself is not stored), the cache file is readable by its owner
+    only, and 429/5xx answers are retried with backoff, honouring a Retry-After of at most
+    ``MAX_RETRY_AFTER_S`` seconds (a longer one raises the rate-limit error at once).
     """
     import requests_cache
 
+    base = Path(cache_name or data.cache_dir() / "spotify-http")
+    base.parent.mkdir(parents=True, exist_ok=True)
     session = requests_cache.CachedSession(
-        cache_name=str(cache_name or data.cache_dir() / "spotify-http"),
+        cache_name=str(base),
         backend="sqlite",
         expire_after=timedelta(hours=1),
         allowable_methods=("GET",),
-        match_headers=["Authorization"],
+        key_fn=_cache_key,
     )
-    retry = Retry(
+    for path in base.parent.glob(base.name + "*"):
+        if path.is_file():
+            os.chmod(path, 0o600)
+    retry = CappedRetry(
         total=3, connect=1, read=1, status=3, backoff_factor=0.5,
         status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=frozenset({"GET", "POST", "PUT", "DELETE"}),
         respect_retry_after_header=True, raise_on_status=False,
     )
     session.mount("https://", HTTPAdapter(max_retries=retry))
+    session.mount("http://", HTTPAdapter(max_retries=retry))  # loopback test servers
     return session
+
+
+def _login_timeout() -> float:
+    try:
+        return float(os.environ.get(LOGIN_TIMEOUT_ENV) or LOGIN_TIMEOUT_S)
+    except ValueError:
+        return LOGIN_TIMEOUT_S
+
+
+def _can_prompt() -> bool:
+    """True in a terminal or in a Jupyter kernel whose front end answers ``input()``."""
+    try:
+        if sys.stdin is not None and sys.stdin.isatty():
+            return True
+    except (AttributeError, ValueError):
+        pass
+    return "ipykernel" in sys.modules
+
+
+_HEADLESS_HINT = (
+    "This Python has no terminal or browser to finish the Spotify login (a headless kernel, a "
+    "script run without input, or a CI job). Log in once from JupyterLab on your own computer "
+    "(the token is then cached in {token}), or use the demo account: connect(demo=True)."
+)
+
+
+def _port_taken(port: int, exc: OSError) -> SpotifyAccessError:
+    return SpotifyAccessError(
+        f"The Spotify login could not listen on 127.0.0.1:{port} ({exc.strerror or exc}): another "
+        f"program (often JupyterLab, which `make lab` serves on 8888) already uses that port. Pick a "
+        f"free port, e.g. {DEFAULT_REDIRECT_URI}, register that exact redirect URI in your app's "
+        f"dashboard, set {REDIRECT_ENV} to it and run connect() again."
+    )
+
+
+def _pkce_class():
+    import spotipy
+    from spotipy import oauth2
+
+    class CoursePKCE(spotipy.SpotifyPKCE):
+        """spotipy's PKCE flow with a clear error when the port is taken, a login timeout, and
+        no endless wait for input that a headless kernel can never give."""
+
+        def _get_auth_response_local_server(self, redirect_port):
+            try:
+                server = oauth2.start_local_http_server(redirect_port)
+            except OSError as exc:
+                raise _port_taken(redirect_port, exc) from None
+            try:
+                server.timeout = _login_timeout()
+                self._open_auth_url()
+                server.handle_request()
+            finally:
+                server.server_close()
+            if self.state is not None and server.state != self.state:
+                raise oauth2.SpotifyStateError(self.state, server.state)
+            if server.auth_code is not None:
+                return server.auth_code
+            if server.error is not None:
+                raise oauth2.SpotifyOauthError(f"Received error from OAuth server: {server.error}")
+            raise SpotifyAccessError(
+                f"The Spotify login timed out: nothing came back to {self.redirect_uri} within "
+                f"{server.timeout:.0f} s. Finish the login in the browser tab that opened (check "
+                f"that the redirect URI in your app's dashboard is exactly {self.redirect_uri}). "
+                + _HEADLESS_HINT.format(token=token_path())
+            )
+
+        def _get_auth_response_interactive(self, open_browser=False):
+            if not _can_prompt():
+                raise SpotifyAccessError(_HEADLESS_HINT.format(token=token_path()))
+            try:
+                return super()._get_auth_response_interactive(open_browser=open_browser)
+            except EOFError:
+                raise SpotifyAccessError(_HEADLESS_HINT.format(token=token_path())) from None
+            except Exception as exc:
+                if type(exc).__name__ == "StdinNotImplementedError":  # ipykernel without stdin
+                    raise SpotifyAccessError(_HEADLESS_HINT.format(token=token_path())) from None
+                raise
+
+    return CoursePKCE
 
 
 def connect(client_id: str | None = None, redirect_uri: str | None = None, *, demo: bool = False,
@@ -433,6 +554,7 @@ def connect(client_id: str | None = None, redirect_uri: str | None = None, *, de
 
     The first live call opens a browser to log in (authorization code + PKCE, no secret); the
     token is cached in ``token_path()`` outside the repository. ``demo=True`` forces the demo.
+    A fresh login (no cached token) also clears the HTTP cache.
     """
     client_id = client_id or os.environ.get(CLIENT_ID_ENV)
     if demo or not client_id:
@@ -445,12 +567,24 @@ def connect(client_id: str | None = None, redirect_uri: str | None = None, *, de
 
     redirect_uri = check_redirect_uri(redirect_uri or os.environ.get(REDIRECT_ENV) or DEFAULT_REDIRECT_URI)
     token_path().parent.mkdir(parents=True, exist_ok=True)
-    auth = spotipy.SpotifyPKCE(
+    fresh_login = not token_path().exists()
+    class PrivateTokenFile(CacheFileHandler):
+        """spotipy's token file, readable by its owner only."""
+
+        def save_token_to_cache(self, token_info):
+            super().save_token_to_cache(token_info)
+            if os.path.exists(self.cache_path):
+                os.chmod(self.cache_path, 0o600)
+
+    auth = _pkce_class()(
         client_id=client_id, redirect_uri=redirect_uri, scope=SCOPES, open_browser=open_browser,
-        cache_handler=CacheFileHandler(cache_path=str(token_path())),
+        cache_handler=PrivateTokenFile(cache_path=str(token_path())),
     )
-    client = spotipy.Spotify(auth_manager=auth, requests_session=session or http_session(),
-                             requests_timeout=15)
+    if session is None:
+        session = http_session()
+        if fresh_login:
+            session.cache.clear()
+    client = spotipy.Spotify(auth_manager=auth, requests_session=session, requests_timeout=15)
     print("Connected to your Spotify account (the login opens in your browser on first use).")
     return LiveAccount(client)
 

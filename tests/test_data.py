@@ -113,8 +113,11 @@ def test_credit_lines_name_licences():
 
 
 def test_unknown_key_lists_the_known_ones():
-    with pytest.raises(KeyError, match="spotify_songs"):
+    from helpers.errors import CourseError
+    with pytest.raises(CourseError, match="spotify_songs") as info:
         data.fetch("no_such_dataset")
+    assert isinstance(info.value, KeyError)  # still a KeyError for code that catches one
+    assert str(info.value).startswith("No dataset called 'no_such_dataset'. Known datasets:")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,6 +152,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def fake_entry(monkeypatch, tmp_path):
     """Register one small file under key 'demo_file' and point both data folders at tmp dirs."""
     content = b"a,b\n1,2\n"
+    (tmp_path / "data").mkdir()
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "data"))
     monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
 
@@ -170,7 +174,9 @@ def test_download_verifies_and_caches(http_root, fake_entry, tmp_path):
     install(f"{base}/demo.csv")
     _QuietHandler.requests_seen.clear()
     first = data.fetch("demo_file")
-    assert first == tmp_path / "data" / "demo" / "demo.csv" and first.read_bytes() == content
+    # SPOTIFY_ML_DATA is only read: downloads go to the per-user cache.
+    assert first == tmp_path / "cache" / "demo" / "demo.csv" and first.read_bytes() == content
+    assert not (tmp_path / "data" / "demo").exists()
     assert data.fetch("demo_file") == first
     assert _QuietHandler.requests_seen == ["/demo.csv"]  # the second call used the cache
 
@@ -189,7 +195,7 @@ def test_offline_and_not_cached_names_url_and_variable(fake_entry, monkeypatch):
     assert url in message and "SPOTIFY_ML_DATA" in message and "offline" in message
 
 
-def test_corrupt_file_is_removed_and_downloaded_again(http_root, fake_entry, tmp_path):
+def test_corrupt_file_in_data_folder_is_kept_and_a_copy_downloaded(http_root, fake_entry, tmp_path):
     www, base = http_root
     install, content = fake_entry
     (www / "demo.csv").write_bytes(content)
@@ -197,10 +203,24 @@ def test_corrupt_file_is_removed_and_downloaded_again(http_root, fake_entry, tmp
     broken = tmp_path / "data" / "demo" / "demo.csv"
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"truncated")
-    assert data.fetch("demo_file").read_bytes() == content
+    got = data.fetch("demo_file")
+    assert got == tmp_path / "cache" / "demo" / "demo.csv" and got.read_bytes() == content
+    assert broken.read_bytes() == b"truncated"  # SPOTIFY_ML_DATA is never written, even by root
 
 
-def test_checksum_failure_after_redownload_is_a_clear_error(http_root, fake_entry, tmp_path):
+def test_corrupt_cache_file_is_replaced(http_root, fake_entry, tmp_path, monkeypatch):
+    www, base = http_root
+    install, content = fake_entry
+    monkeypatch.delenv(data.DATA_ENV)
+    (www / "demo.csv").write_bytes(content)
+    install(f"{base}/demo.csv")
+    broken = tmp_path / "cache" / "demo" / "demo.csv"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"truncated")
+    assert data.fetch("demo_file") == broken and broken.read_bytes() == content
+
+
+def test_checksum_failure_names_the_corrupt_local_file_and_keeps_it(http_root, fake_entry, tmp_path):
     www, base = http_root
     install, _ = fake_entry
     (www / "demo.csv").write_bytes(b"the source changed\n")
@@ -208,28 +228,72 @@ def test_checksum_failure_after_redownload_is_a_clear_error(http_root, fake_entr
     broken = tmp_path / "data" / "demo" / "demo.csv"
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"truncated")
-    with pytest.raises(DataChecksumError, match="sha256"):
+    with pytest.raises(DataChecksumError, match="sha256") as info:
         data.fetch("demo_file")
-    assert not broken.exists()  # removed, and the bad download was not kept either
+    assert str(broken) in str(info.value)
+    assert broken.read_bytes() == b"truncated"  # left untouched
+    assert not (tmp_path / "cache" / "demo" / "demo.csv").exists()  # the bad download was not kept
 
 
-def test_read_only_data_folder_is_never_written(http_root, fake_entry, tmp_path, monkeypatch):
+def test_read_only_data_folder_is_never_written(http_root, fake_entry, tmp_path):
     www, base = http_root
     install, content = fake_entry
     (www / "demo.csv").write_bytes(content)
     install(f"{base}/demo.csv")
-    readonly = tmp_path / "data"
-    (readonly / "demo").mkdir(parents=True)
-    monkeypatch.setattr(data, "_writable", lambda folder: not str(folder).startswith(str(readonly)))
-    got = data.fetch("demo_file")
+    readonly = tmp_path / "data" / "demo"
+    readonly.mkdir(parents=True)
+    (readonly / "demo.csv").write_bytes(b"corrupt")
+    readonly.chmod(0o555)
+    try:
+        got = data.fetch("demo_file")
+    finally:
+        readonly.chmod(0o755)
     assert got == tmp_path / "cache" / "demo" / "demo.csv"
-    assert list((readonly / "demo").iterdir()) == []
+    assert [p.name for p in readonly.iterdir()] == ["demo.csv"]
+    assert (readonly / "demo.csv").read_bytes() == b"corrupt"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_bad_data_folder_is_refused_not_created(fake_entry, tmp_path, monkeypatch, kind):
+    install, _ = fake_entry
+    install("http://127.0.0.1:9/demo.csv")
+    bad = tmp_path / "nowhere"
+    if kind == "file":
+        bad.write_text("not a folder")
+    monkeypatch.setenv(data.DATA_ENV, str(bad))
+    with pytest.raises(DataUnavailableError, match="SPOTIFY_ML_DATA") as info:
+        data.fetch("demo_file")
+    assert str(bad) in str(info.value)
+    assert bad.is_file() if kind == "file" else not bad.exists()
+
+
+def test_corrupt_mirror_csv_uses_the_mirror_zip(monkeypatch, tmp_path):
+    """A corrupt spotify_songs.csv in SPOTIFY_ML_DATA: the mirror's zip is used, offline, and the
+    corrupt file is kept."""
+    if not (MIRROR / "tidytuesday-spotify-songs" / "spotify_songs.zip").exists():
+        pytest.skip("the data mirror is not beside this checkout")
+    folder = tmp_path / "data" / "tidytuesday-spotify-songs"
+    folder.mkdir(parents=True)
+    (folder / "spotify_songs.zip").write_bytes((MIRROR / "tidytuesday-spotify-songs" / "spotify_songs.zip").read_bytes())
+    (folder / "spotify_songs.csv").write_bytes(b"track_id\ncorrupt\n")
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "data"))
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
+
+    def offline(item, target):
+        raise DataUnavailableError("simulated: offline")
+
+    monkeypatch.setattr(data, "_download", offline)
+    got = data.fetch("spotify_songs")
+    assert got.is_relative_to(tmp_path / "cache")
+    assert data.sha256_of(got) == data.entry("spotify_songs").sha256
+    assert (folder / "spotify_songs.csv").read_bytes() == b"track_id\ncorrupt\n"
 
 
 def test_spotify_songs_falls_back_to_the_zip(monkeypatch, tmp_path):
     """If the canonical CSV fails its check, the same bytes come from the registered zip."""
     if not (MIRROR / "tidytuesday-spotify-songs" / "spotify_songs.zip").exists():
         pytest.skip("the data mirror is not beside this checkout")
+    (tmp_path / "data").mkdir()
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "data"))
     monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
     zip_dst = tmp_path / "data" / "tidytuesday-spotify-songs" / "spotify_songs.zip"

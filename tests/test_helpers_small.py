@@ -82,3 +82,23 @@ def test_palette_is_the_colour_blind_safe_one():
     plotting.label(ax, "Title", "x", "y")
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Title", "x", "y")
     plt.close(fig)
+
+
+@pytest.mark.parametrize("value", ["0.9", b"1", None, [0.5, 0.6], {"a": 1}])
+def test_record_refuses_non_numbers(tmp_path, monkeypatch, value):
+    from helpers.errors import CourseError
+    monkeypatch.setenv(results.RESULTS_ENV, str(tmp_path))
+    with pytest.raises(CourseError, match="only"):
+        results.record("accuracy", value, notebook="99_example")
+    assert not (tmp_path / "99_example.json").exists()
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", "a\\b", "..", "", "  "])
+def test_record_refuses_names_that_are_paths(tmp_path, monkeypatch, name):
+    from helpers.errors import CourseError
+    monkeypatch.setenv(results.RESULTS_ENV, str(tmp_path / "results"))
+    with pytest.raises(CourseError, match="plain name"):
+        results.record(name, 1.0, notebook="99_example")
+    with pytest.raises(CourseError, match="plain name"):
+        results.record("accuracy", 1.0, notebook=name or "../x")
+    assert not any(tmp_path.rglob("*.json"))
