@@ -1,0 +1,23 @@
+"""Likely wrong answers for notebook 01's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
+WRONG = [
+    {   # exercise 1: nearest-track votes (max cosine to the visible tracks of each playlist)
+        "mean instead of max (a centroid in disguise)": "vote_scores = np.vstack([(Zn @ Zn[v].T).mean(axis=1) for v in visible])",
+        "raw standardised features, not unit length": "vote_scores = np.vstack([(Z @ Z[v].T).max(axis=1) for v in visible])",
+        "hidden tracks vote too (leak)": (
+            "vote_scores = np.vstack([(Zn @ Zn[np.r_[v, h]].T).max(axis=1) for v, h in zip(visible, hidden)])"),
+        "argmax (which track) instead of max (how close)": (
+            "vote_scores = np.vstack([(Zn @ Zn[v].T).argmax(axis=1) for v in visible])"),
+    },
+    {   # exercise 2: ALS on raw play counts, scored on validation
+        "scored on the test split": (
+            'X_fit_raw = to_matrix(fit, fit["plays"].to_numpy(np.float32))\n'
+            'raw_precision = cf_evaluate(als_model(X_fit_raw, *best_als), X_fit_bin, X_test)["precision"]'),
+        "fitted on train, which holds the validation artists": (
+            'X_train_raw = to_matrix(train, train["plays"].to_numpy(np.float32))\n'
+            'raw_precision = cf_evaluate(als_model(X_train_raw, *best_als), X_fit_bin, X_valid)["precision"]'),
+        "binary played matrix, not raw counts": (
+            'raw_precision = cf_evaluate(als_model(X_fit_bin, *best_als), X_fit_bin, X_valid)["precision"]'),
+        "log confidence again, not raw counts": (
+            'raw_precision = cf_evaluate(als_model(X_fit_log, *best_als), X_fit_bin, X_valid)["precision"]'),
+    },
+]
