@@ -91,10 +91,6 @@ def data_dir() -> Path:
     return folder
 
 
-def _mirror_set() -> bool:
-    return bool(os.environ.get(DATA_ENV))
-
-
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -174,11 +170,12 @@ def fetch(key: str) -> Path:
     target = cache_dir() / item.path
     if target != primary and _verified_cached(target, item.sha256):
         return target
-    corrupt_local = primary if _mirror_set() and primary.exists() else None
+    # Without SPOTIFY_ML_DATA the primary path is the cache target itself; otherwise a file there is only read.
+    corrupt_local = primary if primary != target and primary.exists() else None
+    zip_item = entry("spotify_songs_zip")
 
     try:
-        if key == "spotify_songs" and _verified(data_dir() / entry("spotify_songs_zip").path,
-                                                entry("spotify_songs_zip").sha256):
+        if key == "spotify_songs" and _verified(data_dir() / zip_item.path, zip_item.sha256):
             return _spotify_songs_from_zip(item, target)  # the mirror's zip: no network needed
         if target.exists():
             target.unlink()  # our own cache: a corrupt or outdated copy, downloaded once more

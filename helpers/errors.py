@@ -29,7 +29,6 @@ class RemovedEndpointError(SpotifyAccessError):
     """The course would need an endpoint Spotify removed; it is never called."""
 
 
-
 class UnknownDatasetError(CourseError, KeyError):
     """A dataset key that is not in ``data/registry.csv``; the message lists the known keys."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 from pathlib import Path
 
@@ -54,15 +53,15 @@ def load(notebook: str | None = None) -> dict[str, float]:
 def record(name: str, value: float, notebook: str | None = None) -> float:
     """Store one metric (a finite number) and return it, so a notebook can print it too."""
     _check_name(name, "Metric name")
-    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real) and not hasattr(value, "__float__"):
-        raise ResultsError(
-            f"metric {name!r} is {value!r} ({type(value).__name__}): only numbers can be recorded, "
-            f"e.g. record({name!r}, accuracy) with accuracy a float."
-        )
     try:
+        if isinstance(value, (str, bytes)):  # float("0.5") would pass: a string is not a metric
+            raise TypeError
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise ResultsError(f"metric {name!r} is {value!r}: only single numbers can be recorded") from exc
+        raise ResultsError(
+            f"metric {name!r} is {value!r} ({type(value).__name__}): only single numbers can be recorded, "
+            f"e.g. record({name!r}, accuracy) with accuracy a float."
+        ) from exc
     if not math.isfinite(number):
         raise ResultsError(f"metric {name!r} is {value!r}: only finite numbers can be recorded")
     p = results_path(notebook)

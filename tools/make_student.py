@@ -19,7 +19,8 @@ BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 
 
-def strip_solutions(source: str) -> tuple[str, int]:
+def _replace_blocks(source: str, code: str) -> tuple[str, int]:
+    """Every solution block (markers included) replaced by ``code``, indented like the block."""
     out, inside, count = [], False, 0
     for line in source.splitlines():
         stripped = line.strip()
@@ -27,7 +28,8 @@ def strip_solutions(source: str) -> tuple[str, int]:
             if inside:
                 raise ValueError("nested # BEGIN SOLUTION")
             inside, count = True, count + 1
-            out.append(re.match(r"\s*", line).group(0) + PLACEHOLDER)
+            indent = re.match(r"\s*", line).group(0)
+            out.extend(indent + c if c.strip() else c for c in code.splitlines() or ["pass"])
         elif stripped == END:
             if not inside:
                 raise ValueError("# END SOLUTION without # BEGIN SOLUTION")
@@ -39,26 +41,20 @@ def strip_solutions(source: str) -> tuple[str, int]:
     return "\n".join(out), count
 
 
+def strip_solutions(source: str) -> tuple[str, int]:
+    """The student's version of a cell, and how many solutions were removed."""
+    return _replace_blocks(source, PLACEHOLDER)
+
+
 def replace_solution(source: str, code: str) -> str:
-    """The cell with its (single) solution block replaced by ``code``, indented like the block.
+    """The cell with its single solution block replaced by ``code``, indented like the block.
 
     Used by the wrong-answer tests: the self-check after the block must reject ``code``.
     """
-    lines, out, inside, done = source.splitlines(), [], False, False
-    for line in lines:
-        stripped = line.strip()
-        if stripped == BEGIN:
-            if done:
-                raise ValueError("replace_solution handles cells with one solution block")
-            inside, indent = True, re.match(r"\s*", line).group(0)
-            out.extend(indent + c if c.strip() else c for c in code.splitlines() or ["pass"])
-        elif stripped == END:
-            inside, done = False, True
-        elif not inside:
-            out.append(line)
-    if not done:
-        raise ValueError("no solution block in this cell")
-    return "\n".join(out)
+    text, count = _replace_blocks(source, code)
+    if count != 1:
+        raise ValueError(f"replace_solution needs a cell with one solution block, not {count}")
+    return text
 
 
 def student_copy(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
