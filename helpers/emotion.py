@@ -27,7 +27,10 @@ Both backends return probabilities over ``EMOTIONS`` (same order), which sum to 
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
+import struct
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,6 +49,11 @@ DEEPFACE_WEIGHTS = "facial_expression_model_weights.h5"
 BACKENDS = ("auto", "fer", "deepface")
 MAX_SIDE = 1280
 """Photos larger than this (pixels, longest side) are shrunk before face detection: same faces, faster."""
+MAX_PIXELS = 100_000_000
+"""Images with more pixels are refused before decoding. Phone photos have 12-50 megapixels; a small
+file that declares 20000x20000 pixels would need 1.2 GB of memory to decode."""
+MAX_IMAGE_BYTES = 200 * 2**20
+"""Image files larger than this are refused before reading (a 50 MP JPEG is about 20 MB)."""
 
 
 class EmotionError(CourseError):
@@ -68,11 +76,57 @@ class EmotionBackendError(EmotionError):
 # 1. Reading an image
 # --------------------------------------------------------------------------------------------
 
+def _jpeg_size(raw: bytes) -> tuple[int, int] | None:
+    """(width, height) from a JPEG's start-of-frame marker, walking the header segments only."""
+    i = 2
+    while i + 9 <= len(raw) and raw[i] == 0xFF:
+        marker = raw[i + 1]
+        if marker == 0xFF or marker == 0x01 or 0xD0 <= marker <= 0xD8:  # fill byte, markers without length
+            i += 1 if marker == 0xFF else 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # SOF0..SOF15
+            height, width = struct.unpack(">HH", raw[i + 5:i + 9])
+            return width, height
+        i += 2 + int.from_bytes(raw[i + 2:i + 4], "big")
+    return None
+
+
+def _declared_size(raw: bytes) -> tuple[int, int] | None:
+    """(width, height) as the file's header states them, without decoding any pixel (None: unknown)."""
+    if raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR" and len(raw) >= 24:
+        return struct.unpack(">II", raw[16:24])
+    if raw[:2] == b"\xff\xd8":
+        return _jpeg_size(raw)
+    try:  # other formats OpenCV reads (WebP, BMP, TIFF, ...): Pillow reads only the header here
+        from PIL import Image
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as im:
+                return im.size
+    except ImportError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - Pillow's own bomb check, or a format it does not know
+        return (MAX_PIXELS + 1, 1) if type(exc).__name__ == "DecompressionBombError" else None
+
+
+def _check_bytes(what: str, size: int) -> None:
+    if size > MAX_IMAGE_BYTES:
+        raise ImageReadError(f"{what} is {size / 2**20:,.0f} MB; a photo is at most {MAX_IMAGE_BYTES / 2**20:,.0f} "
+                             f"MB here (MAX_IMAGE_BYTES), so it was not read. Use a JPEG or PNG photo.")
+
+
 def _decode(raw: bytes, what: str) -> np.ndarray:
     import cv2
 
     if len(raw) == 0:
         raise ImageReadError(f"{what}: empty (0 bytes), there is no image to read.")
+    size = _declared_size(raw)
+    if size and size[0] * size[1] > MAX_PIXELS:
+        width, height = size
+        raise ImageReadError(
+            f"{what}: the image declares {width:,} x {height:,} pixels; the course decodes at most "
+            f"{MAX_PIXELS / 1e6:,.0f} megapixels (MAX_PIXELS). Use an ordinary photo, or shrink it first.")
     img = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_COLOR)
     if img is None:
         raise ImageReadError(
@@ -82,13 +136,45 @@ def _decode(raw: bytes, what: str) -> np.ndarray:
     return img
 
 
+def _to_uint8(arr: np.ndarray) -> np.ndarray:
+    """An image array as uint8 0..255, or an ``ImageReadError`` saying what is wrong with it.
+
+    uint8 is kept; uint16 (16-bit PNG/TIFF read with IMREAD_UNCHANGED) is scaled by 1/257; other
+    integers must already lie in 0..255; floats in 0..1 are scaled by 255 and floats in 0..255 kept.
+    Anything else (True/False masks, negative or larger values, NaN) is refused rather than clipped:
+    clipping turns such an image black or white, and the lesson would then say "no face found".
+    """
+    if arr.size == 0 or arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3, 4)):
+        raise ImageReadError(f"An image array must be HxW, HxWx3 or HxWx4, not shape {arr.shape} "
+                             f"(channels last, as cv2.imread gives).")
+    expected = "Pass uint8 values 0..255 (as cv2.imread gives) or floats in 0..1."
+    if arr.dtype == bool:
+        raise ImageReadError(f"The image array holds True/False values (a mask?), not a photo. {expected}")
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise ImageReadError(f"An image array must hold numbers, not {arr.dtype}. {expected}")
+    if arr.dtype == np.uint8:
+        return arr
+    if arr.dtype == np.uint16:
+        return (arr.astype(np.float32) / 257.0 + 0.5).astype(np.uint8)
+    if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+        raise ImageReadError(f"The image array contains NaN or infinite values. {expected}")
+    low, high = arr.min(), arr.max()
+    if np.issubdtype(arr.dtype, np.floating) and low >= 0 and high <= 1.0:
+        return (arr.astype(np.float32) * 255.0 + 0.5).astype(np.uint8)
+    if low < 0 or high > 255:
+        raise ImageReadError(f"The image array ({arr.dtype}) has values from {low:g} to {high:g}, outside "
+                             f"0..255. {expected} (For a normalised image, undo the normalisation first.)")
+    return np.round(arr).astype(np.uint8)
+
+
 def read_image(image) -> np.ndarray:
     """Return ``image`` as an OpenCV BGR ``uint8`` array of shape (height, width, 3).
 
     Accepts a file path (str or Path), the raw bytes of an image file, an ipywidgets
     ``FileUpload`` value (a dict with ``content``, or a tuple/list of them: the first is used),
-    or an array (grayscale HxW, BGR HxWx3 as ``cv2.imread`` gives, or BGRA HxWx4; floats in 0..1
-    are scaled to 0..255). Anything else raises ``ImageReadError``.
+    or an array (grayscale HxW, BGR HxWx3 as ``cv2.imread`` gives, or BGRA HxWx4; values as
+    ``_to_uint8`` explains). Anything else, an image file over ``MAX_IMAGE_BYTES`` or one that
+    declares more than ``MAX_PIXELS`` pixels raises ``ImageReadError`` (sizes are checked before decoding).
     """
     import cv2
 
@@ -98,7 +184,9 @@ def read_image(image) -> np.ndarray:
         if "content" not in image:
             raise ImageReadError("This dict has no 'content': pass FileUpload.value or the file's bytes.")
         name = image.get("name")
-        return _decode(bytes(image["content"]), f"The uploaded file {name!r}" if name else "The uploaded file")
+        what = f"The uploaded file {name!r}" if name else "The uploaded file"
+        _check_bytes(what, len(image["content"]))
+        return _decode(bytes(image["content"]), what)
     if isinstance(image, (bytes, bytearray, memoryview)):
         return _decode(bytes(image), "The bytes given")
     if isinstance(image, (str, Path)):
@@ -106,18 +194,10 @@ def read_image(image) -> np.ndarray:
         if not path.is_file():
             raise ImageReadError(f"No image file at {path}. Check the path (relative paths start "
                                  f"from the notebook's folder).")
+        _check_bytes(f"The file {path.name}", path.stat().st_size)
         return _decode(path.read_bytes(), f"The file {path.name}")
     if isinstance(image, np.ndarray):
-        arr = image
-        if arr.size == 0 or arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3, 4)):
-            raise ImageReadError(f"An image array must be HxW, HxWx3 or HxWx4, not shape {arr.shape}.")
-        if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-            raise ImageReadError(f"An image array must hold numbers, not {arr.dtype}.")
-        if np.issubdtype(arr.dtype, np.floating):
-            if not np.isfinite(arr).all():
-                raise ImageReadError("The image array contains NaN or infinite values.")
-            arr = arr * 255.0 if arr.max() <= 1.0 else arr
-        arr = np.clip(arr, 0, 255).astype(np.uint8)
+        arr = _to_uint8(image)
         if arr.ndim == 2 or arr.shape[2] == 1:
             return cv2.cvtColor(arr.reshape(arr.shape[0], arr.shape[1]), cv2.COLOR_GRAY2BGR)
         if arr.shape[2] == 4:

@@ -26,12 +26,17 @@ listener, for students without an export of their own.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import reprlib
+import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from .errors import CourseError, DataUnavailableError, MalformedDataError
@@ -80,6 +85,19 @@ _EXTENDED_RENAME = {
 }
 _DEDUPE_KEY = ["ts", "artist", "track", "album", "ms_played", "track_uri", "reason_start", "reason_end"]
 
+# Size limits, checked BEFORE a file is read or unzipped. A real extended-history file is about
+# 10-15 MB, a basic one a few MB, and a whole export rarely holds more than a few hundred MB of
+# history. About ten times that leaves room for heavy listeners and still refuses a "zip bomb"
+# (a small zip whose member inflates to gigabytes) before it fills a laptop's memory.
+MAX_FILE_BYTES = 128 * 2**20
+"""Largest single history file (a JSON file, a zip member, an upload), uncompressed."""
+MAX_EXPORT_BYTES = 1024 * 2**20
+"""Largest total of the history files in one zip or folder, uncompressed (also a zip inside the zip)."""
+MAX_MS_PLAYED = 24 * 3600 * 1000
+"""One play longer than a day is a damaged value, not a play."""
+FIRST_PLAY_DATE = "2008-01-01"
+"""Spotify launched in October 2008: plays before 2008 (or in the future) come from a wrong clock."""
+
 
 # --------------------------------------------------------------------------------------------
 # Finding the files
@@ -97,6 +115,86 @@ def _kind_of_name(name: str) -> str | None:
     return None
 
 
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def _check_size(what: str, size: int, limit: int, total: bool = False) -> None:
+    if size > limit:
+        which = (f"The streaming-history files in {what} add up to" if total else f"{what} is")
+        raise MalformedDataError(
+            f"{which} {_megabytes(size)} uncompressed, more than the {_megabytes(limit)} the course reads "
+            f"({'MAX_EXPORT_BYTES' if total else 'MAX_FILE_BYTES'} in helpers/history.py), so nothing "
+            f"was read. Real history files are 10-15 MB each: check that this is the export Spotify sent.")
+
+
+def _bounded_read(fh, what: str, limit: int) -> bytes:
+    """At most ``limit`` bytes: a zip member whose header understates its size is still refused."""
+    raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise MalformedDataError(
+            f"{what} inflates to more than its zip header says and more than the {_megabytes(limit)} "
+            f"the course reads, so it was not read. The zip is damaged or was made by hand: use the "
+            f"export Spotify sent.")
+    return raw
+
+
+def _zip_sources(zf: zipfile.ZipFile, full: str, short: str, nested: bool = False) -> list:
+    """History files of an open zip; a zip inside it is read one level deep (exports get re-zipped)."""
+    infos = [i for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
+    found = sorted((i for i in infos if _kind_of_name(i.filename)), key=lambda i: i.filename)
+    inner = [i for i in infos if i.filename.lower().endswith(".zip")]
+    if not found and inner and not nested:
+        out = []
+        for i in inner:
+            what = f"{full}:{i.filename}"
+            _check_size(what, i.file_size, MAX_EXPORT_BYTES, total=True)
+            with zf.open(i) as fh:
+                raw = _bounded_read(fh, what, MAX_EXPORT_BYTES)
+            with zipfile.ZipFile(io.BytesIO(raw)) as inner_zf:
+                out += _zip_sources(inner_zf, what, f"{short}:{i.filename}", nested=True)
+        return out
+    if not found:
+        deeper = " (only zips inside a zip inside a zip: unzip it once and pass the inner zip)" if inner else ""
+        raise MalformedDataError(f"{full} is a zip but holds no Spotify streaming-history files{deeper}. "
+                                 f"Expected {_EXPECTED}.")
+    for i in found:   # the declared sizes, before inflating anything
+        _check_size(f"{full}:{i.filename}", i.file_size, MAX_FILE_BYTES)
+    _check_size(full, sum(i.file_size for i in found), MAX_EXPORT_BYTES, total=True)
+    out = []
+    for i in found:
+        what = f"{full}:{i.filename}"
+        with zf.open(i) as fh:
+            out.append((what, f"{short}:{i.filename}", _kind_of_name(i.filename),
+                        _bounded_read(fh, what, MAX_FILE_BYTES)))
+    return out
+
+
+def _zip(source, full: str, short: str) -> list:
+    """``_zip_sources`` for a zip on disk or in memory, with a damaged zip as a course error."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return _zip_sources(zf, full, short)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise MalformedDataError(f"{full} could not be read as a zip archive ({exc}). "
+                                 f"Expected {_EXPECTED}.") from None
+
+
+def _upload_sources(upload: dict) -> list:
+    """An ipywidgets 8 ``FileUpload`` entry (name, type, size, content): a zip or one JSON file."""
+    name = str(upload.get("name") or "upload")
+    try:
+        raw = bytes(upload["content"])
+    except TypeError:
+        raise DataUnavailableError(f"The upload {name}'s content is a {type(upload['content']).__name__}, "
+                                   f"not bytes. {_HOW_TO_PASS}") from None
+    full = f"the uploaded file {name}"
+    if zipfile.is_zipfile(io.BytesIO(raw)):
+        return _zip(io.BytesIO(raw), full, name)
+    _check_size(full, len(raw), MAX_FILE_BYTES)
+    return [(full, name, _kind_of_name(name), raw)]
+
+
 def _sources(path: Path) -> list[tuple[str, str, str | None, bytes]]:
     """(full name for messages, short name for the summary, kind from the name or None, raw bytes)
     for every history file under ``path``."""
@@ -106,26 +204,55 @@ def _sources(path: Path) -> list[tuple[str, str, str | None, bytes]]:
         found = sorted(p for p in path.rglob("*.json") if p.is_file() and "__MACOSX" not in p.parts
                        and _kind_of_name(p.name))
         if not found:
+            # A folder that holds only the zip Spotify sent (downloaded but not extracted): read the zip.
+            zips = sorted(p for p in path.rglob("*.zip") if p.is_file() and "__MACOSX" not in p.parts)
+            if zips:
+                return [s for z in zips for s in _zip(z, str(z), z.relative_to(path).as_posix())]
             raise MalformedDataError(
                 f"{path} holds no Spotify streaming-history files. Expected {_EXPECTED}. "
                 f"(Other files of the export, such as Userdata.json or Playlist1.json, are ignored.)")
+        sizes = {p: p.stat().st_size for p in found}
+        for p, size in sizes.items():
+            _check_size(str(p), size, MAX_FILE_BYTES)
+        _check_size(str(path), sum(sizes.values()), MAX_EXPORT_BYTES, total=True)
         return [(str(p), p.relative_to(path).as_posix(), _kind_of_name(p.name), p.read_bytes()) for p in found]
     if zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = sorted(n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n
-                               and _kind_of_name(n))
-                if not names:
-                    raise MalformedDataError(f"{path} is a zip but holds no Spotify streaming-history "
-                                             f"files. Expected {_EXPECTED}.")
-                return [(f"{path}:{n}", f"{path.name}:{n}", _kind_of_name(n), zf.read(n)) for n in names]
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-            raise MalformedDataError(f"{path} could not be read as a zip archive ({exc}). "
-                                     f"Expected {_EXPECTED}.") from None
+        return _zip(path, str(path), path.name)
     if path.suffix.lower() == ".zip":
         raise MalformedDataError(f"{path} is not a valid zip archive. Expected {_EXPECTED}.")
     # A single file: trust its content more than its name (students rename files).
+    _check_size(str(path), path.stat().st_size, MAX_FILE_BYTES)
     return [(str(path), path.name, _kind_of_name(path.name), path.read_bytes())]
+
+
+_HOW_TO_PASS = (
+    'Pass the path of your export as text, e.g. load_export("my_spotify_data.zip") (the zip, its '
+    'extracted folder or one JSON file), or the value of an upload widget: '
+    'upload = ipywidgets.FileUpload(accept=".zip,.json"); choose the file; then load_export(upload.value).'
+)
+
+
+def _inputs(path) -> list:
+    """``path`` as a list of paths and uploads, or a course error saying what to pass."""
+    if path is None or (isinstance(path, str) and not path.strip()):
+        raise DataUnavailableError(f"No export given (path is {path!r}). {_HOW_TO_PASS}")
+    if isinstance(path, (str, os.PathLike, dict)):
+        items = [path]
+    elif isinstance(path, (list, tuple)):
+        items = list(path)
+        if not items:
+            raise DataUnavailableError(f"No path given: the list is empty (an upload widget before a file "
+                                       f"was chosen?). {_HOW_TO_PASS}")
+    else:
+        raise DataUnavailableError(f"load_export cannot read a {type(path).__name__}. {_HOW_TO_PASS}")
+    for item in items:
+        if isinstance(item, dict) and "content" not in item:
+            raise DataUnavailableError(f"This dict has no 'content', so it is not an upload. {_HOW_TO_PASS}")
+        if item is None or (isinstance(item, str) and not item.strip()) \
+                or not isinstance(item, (str, os.PathLike, dict)):
+            raise DataUnavailableError(f"The list holds {item!r} ({type(item).__name__}), not a path or an "
+                                       f"upload. {_HOW_TO_PASS}")
+    return items
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,6 +267,10 @@ def _records(name: str, raw: bytes) -> list[dict]:
                                  f"as in Spotify's streaming-history files.") from None
     try:
         value = json.loads(text)
+    except RecursionError:  # e.g. [[[[...]]]] thousands deep: Python's json gives up
+        raise MalformedDataError(
+            f"{name} nests lists or objects thousands of levels deep, which no Spotify export does. "
+            f"Expected a flat JSON array of plays ([{{...}}, {{...}}]); is this the right file?") from None
     except json.JSONDecodeError as exc:
         raise MalformedDataError(
             f"{name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). "
@@ -180,32 +311,62 @@ def _require(name: str, records: list[dict], fields: list[str]) -> None:
                                      f"play to carry {', '.join(fields)}.")
 
 
-def _timestamps(name: str, values: pd.Series, fmt: str, what: str) -> pd.Series:
+def _first_bad(values: pd.Series, bad) -> tuple[int, str]:
+    """The play number (position in the file) and a short repr of the first bad value."""
+    label = values.index[np.asarray(bad, dtype=bool)][0]
+    value = values.loc[label]
+    return int(label), reprlib.repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _timestamps(name: str, values: pd.Series, fmt: str, what: str, field: str) -> pd.Series:
     parsed = pd.to_datetime(values, format=fmt, utc=True, errors="coerce")
     bad = parsed.isna()
     if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise MalformedDataError(f"{name}: play {i} has the time {values.iloc[i]!r}; expected {what}.")
+        i, shown = _first_bad(values, bad)
+        raise MalformedDataError(f"{name}: play {i} has {field} = {shown}; expected {what}.")
     return parsed
 
 
 def _milliseconds(name: str, values: pd.Series, field: str) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce")
-    bad = numbers.isna() | (numbers < 0)
+    """Whole milliseconds; true/false, infinity and more than a day per play are refused."""
+    numbers = pd.to_numeric(values.map(lambda v: None if isinstance(v, bool) else v), errors="coerce")
+    numbers = numbers.astype("float64")
+    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers > MAX_MS_PLAYED) \
+        | values.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
     if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise MalformedDataError(f"{name}: play {i} has {field} = {values.iloc[i]!r}; expected a "
-                                 f"whole number of milliseconds (0 or more).")
+        i, shown = _first_bad(values, bad)
+        raise MalformedDataError(f"{name}: play {i} has {field} = {shown}; expected a whole number of "
+                                 f"milliseconds from 0 to {MAX_MS_PLAYED:,} (one day).")
     return numbers.round().astype("int64")
+
+
+def _check_text(name: str, raw: pd.DataFrame, fields: list[str]) -> None:
+    """Names, URIs and reasons must be text or null: a number, list or object there is a damaged file."""
+    for field in fields:
+        if field in raw:
+            values = raw[field]
+            bad = values.notna().to_numpy() & ~values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+            if bad.any():
+                i, shown = _first_bad(values, bad)
+                first = values[bad].iloc[0]
+                kind = {dict: "JSON object", list: "JSON list"}.get(type(first), "number")
+                raise MalformedDataError(f"{name}: play {i} has {field} = {shown} (a {kind}); expected "
+                                         f"text or null, as Spotify writes it.")
 
 
 _TRUE = {True: True, False: False, 1: True, 0: False, "true": True, "false": False,
          "True": True, "False": False, "1": True, "0": False}
 
 
-def _booleans(values: pd.Series) -> pd.Series:
-    return pd.Series([_TRUE.get(v) if v is not None and not (isinstance(v, float) and v != v) else None
-                      for v in values], index=values.index, dtype="boolean")
+def _booleans(name: str, values: pd.Series, field: str) -> pd.Series:
+    missing = values.isna().to_numpy()
+    known = values.map(lambda v: isinstance(v, (bool, int, float, str, np.generic)) and v in _TRUE)
+    bad = ~missing & ~known.to_numpy(dtype=bool)
+    if bad.any():
+        i, shown = _first_bad(values, bad)
+        raise MalformedDataError(f"{name}: play {i} has {field} = {shown}; expected true, false or null.")
+    return pd.Series([None if m else _TRUE[v] for v, m in zip(values, missing)],
+                     index=values.index, dtype="boolean")
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -267,8 +428,9 @@ def _frame(name: str, fmt: str, records: list[dict]) -> tuple[pd.DataFrame, Coun
         no_track = raw["artistName"].isna() & raw["trackName"].isna()
         skipped_rows["other"] += int(no_track.sum())
         raw = raw[~no_track]
+        _check_text(name, raw, ["artistName", "trackName"])
         out = pd.DataFrame({
-            "ts": _timestamps(name, raw["endTime"], "%Y-%m-%d %H:%M", '"YYYY-MM-DD HH:MM" (UTC)'),
+            "ts": _timestamps(name, raw["endTime"], "%Y-%m-%d %H:%M", '"YYYY-MM-DD HH:MM" (UTC)', "endTime"),
             "artist": _text(raw["artistName"]), "track": _text(raw["trackName"]),
             "ms_played": _milliseconds(name, raw["msPlayed"], "msPlayed"),
         }, index=raw.index)
@@ -289,15 +451,18 @@ def _frame(name: str, fmt: str, records: list[dict]) -> tuple[pd.DataFrame, Coun
         skipped_rows["podcast"] += int(is_podcast.sum())
         skipped_rows["audiobook"] += int(is_book.sum())
         skipped_rows["other"] += int((~is_podcast & ~is_book & ~is_music).sum())
-        raw = raw[is_music].rename(columns=_EXTENDED_RENAME)
+        raw = raw[is_music]
+        _check_text(name, raw, [*_EXTENDED_RENAME, "platform", "reason_start", "reason_end"])
+        raw = raw.rename(columns=_EXTENDED_RENAME)
         out = pd.DataFrame({
-            "ts": _timestamps(name, raw["ts"], "ISO8601", 'ISO-8601 UTC, like "2023-05-01T14:03:27Z"'),
+            "ts": _timestamps(name, raw["ts"], "ISO8601", 'ISO-8601 UTC, like "2023-05-01T14:03:27Z"', "ts"),
             "artist": _text(raw["artist"]), "track": _text(raw["track"]), "album": _text(raw["album"]),
             "ms_played": _milliseconds(name, raw["ms_played"], "ms_played"),
             "track_uri": _text(raw["track_uri"]),
             "platform": _text(raw["platform"]).map({v: platform_family(v) for v in raw["platform"].dropna().unique()}),
             "reason_start": _text(raw["reason_start"]), "reason_end": _text(raw["reason_end"]),
-            "shuffle": _booleans(raw["shuffle"]), "skipped": _booleans(raw["skipped"]),
+            "shuffle": _booleans(name, raw["shuffle"], "shuffle"),
+            "skipped": _booleans(name, raw["skipped"], "skipped"),
         }, index=raw.index)
     out["source_format"] = "basic" if fmt == "basic" else "extended"
     out["_file"] = name
@@ -325,9 +490,11 @@ def _tidy_types(df: pd.DataFrame) -> pd.DataFrame:
 def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     """Read a Spotify data export into one tidy DataFrame of music plays, one row per play.
 
-    ``path``: the zip Spotify sends, its extracted folder (searched recursively), one JSON file,
-    or a list of any of these. Both formats (basic and extended, every vintage) are understood;
-    when a folder holds both, all plays are kept, except basic plays inside the period the
+    ``path``: the zip Spotify sends, its extracted folder (searched recursively; a folder holding
+    only the zip reads the zip), one JSON file, an ipywidgets 8 ``FileUpload.value`` (a zip or a
+    JSON file), or a list of any of these. A zip inside the zip is read one level deep. Sizes are
+    checked before anything is read or unzipped (``MAX_FILE_BYTES``, ``MAX_EXPORT_BYTES``).
+    Both formats (basic and extended, every vintage) are understood; when a folder holds both, all plays are kept, except basic plays inside the period the
     extended files cover (the same plays, at minute resolution).
 
     Columns (``PLAY_COLUMNS``): ``ts`` (end of the play, UTC, timezone-aware), ``artist``,
@@ -345,19 +512,21 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     (names only). ``summary_text(df)`` prints it in a few lines.
 
     Raises ``MalformedDataError`` naming the file and what was expected when a file is not a
-    streaming history (not JSON, not an array of plays, a missing time, a bad timestamp).
+    streaming history (not JSON, not an array of plays, a missing time, a bad timestamp, a field
+    of the wrong type, ms_played not finite or over a day, a file too large).
+    Plays dated before 2008 or in the future (a device with a wrong clock) are left out with a
+    warning and counted in the summary as ``bad_dates_removed``.
     """
-    paths = [path] if isinstance(path, (str, Path)) else list(path)
-    if not paths:
-        raise DataUnavailableError(f"No path given. Expected {_EXPECTED}.")
     sources, seen = [], set()
-    for p in paths:
-        for source in _sources(Path(p).expanduser().resolve()):
+    for p in _inputs(path):
+        found = _upload_sources(p) if isinstance(p, dict) else _sources(Path(p).expanduser().resolve())
+        for source in found:
             if source[0] not in seen:   # the same file named twice is read once
                 seen.add(source[0])
                 sources.append(source)
 
     frames, left_out, unknown, private, formats, files = [], Counter(), set(), set(), set(), []
+    short_names = {name: short for name, short, _, _ in sources}
     for name, short, kind, raw in sources:
         records = _records(name, raw)
         fmt = _detect(name, kind, records)
@@ -377,6 +546,20 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     else:
         df = pd.DataFrame({c: pd.Series(dtype=object) for c in [*PLAY_COLUMNS, "_file"]})
     df = _tidy_types(df)
+
+    # Plays before Spotify existed or in the future come from a device with a wrong clock (1970 is
+    # a reset clock). They are dropped with a warning: kept, they would stretch every time plot
+    # over decades; an error would stop a student whose export is otherwise fine.
+    lo, hi = pd.Timestamp(FIRST_PLAY_DATE, tz="UTC"), pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)
+    bad_date = ((df["ts"] < lo) | (df["ts"] > hi)).to_numpy(dtype=bool)
+    if bad_date.any():
+        where = ", ".join(sorted({short_names.get(f, f) for f in df.loc[bad_date, "_file"]}))
+        n = int(bad_date.sum())
+        plays = f"{n:,} plays in {where} have" if n != 1 else f"1 play in {where} has"
+        warnings.warn(f"{plays} a time (ts / endTime) before {FIRST_PLAY_DATE} or in the future, so the "
+                      f"device's clock was wrong; left out (df.attrs['summary']['bad_dates_removed']).",
+                      stacklevel=2)
+        df = df[~bad_date]
 
     # The same play in two overlapping files: keep it once. Count repeats of each play per file,
     # so that a track genuinely played twice in the same minute (same file) stays twice.
@@ -400,6 +583,7 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
         "music_plays": int(len(df)),
         "left_out": {k: int(left_out.get(k, 0)) for k in ("podcast", "audiobook", "video", "other")},
         "duplicates_removed": duplicates,
+        "bad_dates_removed": int(bad_date.sum()),
         "basic_overlap_removed": overlap,
         "unknown_fields": sorted(unknown),
         "private_fields_dropped": sorted(private),
@@ -437,6 +621,9 @@ def summary_text(df_or_summary) -> str:
         f"{s['music_plays']:,} music plays from {len(s['files'])} file(s), format: {' + '.join(s['formats']) or '-'}",
         f"left out: {left}; duplicates removed: {s['duplicates_removed']:,}",
     ]
+    if s.get("bad_dates_removed"):
+        lines.append(f"plays with a time before {FIRST_PLAY_DATE} or in the future, removed: "
+                     f"{s['bad_dates_removed']:,}")
     if s.get("basic_overlap_removed"):
         lines.append(f"basic plays also in the extended files, removed: {s['basic_overlap_removed']:,}")
     if s["private_fields_dropped"]:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import json
 import math
 import os
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; notebooks there run one at a time anyway
+    fcntl = None
 
 from .errors import ResultsError
 
@@ -66,9 +72,33 @@ def record(name: str, value: float, notebook: str | None = None) -> float:
         raise ResultsError(f"metric {name!r} is {value!r}: only finite numbers can be recorded")
     p = results_path(notebook)
     p.parent.mkdir(parents=True, exist_ok=True)
-    values = load(notebook)
-    values[name] = number
-    tmp = p.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(values, indent=2, sort_keys=True) + "\n")
-    tmp.replace(p)
+    with _locked(p):
+        values = load(notebook)
+        values[name] = number
+        _write_atomically(p, json.dumps(values, indent=2, sort_keys=True) + "\n")
     return number
+
+
+@contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``<path>.lock`` around a read-modify-write, so that two notebooks
+    (or test workers) recording into the same file at once do not lose each other's metrics."""
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a temp file in the same folder, then rename it over ``path``: readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")   # one per process: no clash even unlocked
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
