@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .stats import bootstrap_ci, paired_difference  # noqa: F401  (the intervals notebook 08 uses)
+
 
 # --------------------------------------------------------------------------- preparing sequences
 def session_ids(ts: pd.Series, gap_minutes: float = 30) -> np.ndarray:
@@ -339,27 +341,6 @@ def evaluate(model, contexts: Sequence, targets: np.ndarray, k: int = 10) -> pd.
     """
     rr = reciprocal_ranks(rank_all(model, contexts, k), targets, k)
     return pd.DataFrame({"hit": (rr > 0).astype(float), "rr": rr})
-
-
-def bootstrap_ci(values, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of ``values`` (resampling test transitions)."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        raise ValueError("no values to resample")
-    idx = np.random.default_rng(seed).integers(0, len(values), size=(n_boot, len(values)))
-    low, high = np.percentile(values[idx].mean(axis=1), [50 * (1 - level), 50 * (1 + level)])
-    return float(low), float(high)
-
-
-def paired_difference(a, b, n_boot: int = 1000, seed: int = 0) -> tuple[float, float, float]:
-    """Mean of ``a - b`` over the same transitions and its paired bootstrap 95% interval.
-
-    Pairing matters: two models scored on the same transitions share the easy and the hard ones,
-    so the interval of their difference is much narrower than two separate intervals suggest.
-    """
-    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    low, high = bootstrap_ci(diff, n_boot=n_boot, seed=seed)
-    return float(diff.mean()), low, high
 
 
 def unseen_share(train_items, targets) -> float:

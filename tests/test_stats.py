@@ -1,0 +1,41 @@
+"""Bootstrap intervals (helpers.stats): plain, paired and grouped."""
+
+import numpy as np
+import pytest
+
+from helpers import stats
+
+
+def test_interval_covers_the_mean_and_shrinks_with_more_rows():
+    rng = np.random.default_rng(0)
+    small, large = rng.normal(1.0, 1.0, 100), rng.normal(1.0, 1.0, 10_000)
+    low_s, high_s = stats.bootstrap_ci(small, n_boot=500, seed=1)
+    low_l, high_l = stats.bootstrap_ci(large, n_boot=500, seed=1)
+    assert low_s < small.mean() < high_s and low_l < large.mean() < high_l
+    assert (high_l - low_l) < (high_s - low_s) / 5
+
+
+def test_grouped_resampling_widens_the_interval_for_clustered_rows():
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(40), 50)                    # 40 artists, 50 tracks each
+    values = np.repeat(rng.normal(0, 1, 40), 50) + rng.normal(0, 0.1, 2000)   # tracks of one artist alike
+    rows = np.subtract(*stats.bootstrap_ci(values, n_boot=500, seed=2)[::-1])
+    grouped = np.subtract(*stats.bootstrap_ci(values, n_boot=500, seed=2, groups=groups)[::-1])
+    assert grouped > 4 * rows
+
+
+def test_paired_difference_is_narrower_than_separate_intervals():
+    rng = np.random.default_rng(3)
+    a = (rng.random(2000) < 0.3).astype(float)
+    b = np.where(rng.random(2000) < 0.9, a, 1 - a)
+    diff, low, high = stats.paired_difference(a, b, n_boot=500, seed=1)
+    assert low <= diff <= high
+    separate = sum(np.subtract(*stats.bootstrap_ci(x, 500, 1)[::-1]) for x in (a, b))
+    assert high - low < separate
+
+
+def test_bad_input():
+    with pytest.raises(ValueError):
+        stats.bootstrap_ci([])
+    with pytest.raises(ValueError):
+        stats.bootstrap_ci([1.0, 2.0], groups=[1])
