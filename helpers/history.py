@@ -613,6 +613,13 @@ def load_user_export(path, min_plays: int) -> pd.DataFrame:
     return plays
 
 
+def name_key(artist: pd.Series, track: pd.Series) -> pd.Series:
+    """A join key 'artist|title' for exports without track ids (the basic format): lower case, and
+    bracketed or dashed suffixes such as ' - Remastered 2011' or ' (feat. X)' dropped."""
+    clean = lambda s: s.fillna("").astype(str).str.lower().str.replace(r"\s*[\(\[-].*$", "", regex=True).str.strip()
+    return clean(artist) + "|" + clean(track)
+
+
 def summary_text(df_or_summary) -> str:
     """A few lines saying what ``load_export`` read and left out (no personal values)."""
     s = df_or_summary.attrs["summary"] if hasattr(df_or_summary, "attrs") else df_or_summary
