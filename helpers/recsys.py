@@ -1,4 +1,5 @@
-"""Ranking metrics for recommenders: top-k lists, precision@k, recall@k, NDCG@k, catalogue coverage.
+"""Ranking metrics for recommenders: top-k lists, precision@k, recall@k, NDCG@k, MAP@k, MRR@k,
+hit rate@k, catalogue coverage and novelty.
 
 The notebooks build the models; these functions only score their ranked lists, the same way for
 every model, so that a comparison table compares like with like.
@@ -50,13 +51,17 @@ def hits(top: np.ndarray, relevant) -> np.ndarray:
     return np.array([[item in rel for item in row] for row, rel in zip(np.asarray(top), sets)], dtype=bool)
 
 
-def ranking_metrics(top: np.ndarray, relevant, k: int = 10) -> dict[str, float]:
-    """Mean precision@k, recall@k and NDCG@k (binary relevance) over users.
+def per_user_metrics(top: np.ndarray, relevant, k: int = 10) -> dict[str, np.ndarray]:
+    """Each metric of :func:`ranking_metrics`, one value per user (for paired bootstrap intervals).
 
     - precision@k: share of the k recommendations that were held out for the user.
     - recall@k: share of the user's held-out items found in the k recommendations.
     - NDCG@k: hits discounted by 1/log2(rank + 1), divided by the best possible value for
       that user (all held-out items at the top), so it is 1 for a perfect list.
+    - MAP@k (average precision): the precision@i at each rank i that holds a hit, summed and
+      divided by min(k, number of held-out items), so a perfect list scores 1.
+    - MRR@k: 1 / rank of the first hit, 0 when no hit is in the top k.
+    - hit rate@k: 1 when at least one held-out item is in the top k, else 0.
     """
     top = np.asarray(top)[:, :k]
     sets = _relevant_sets(relevant)
@@ -64,15 +69,43 @@ def ranking_metrics(top: np.ndarray, relevant, k: int = 10) -> dict[str, float]:
     if (n_rel == 0).any():
         raise ValueError("some users have no held-out items: leave them out before scoring")
     hit = hits(top, sets)
-    discount = 1.0 / np.log2(np.arange(2, top.shape[1] + 2))
+    n_hit = hit.sum(axis=1)
+    ranks = np.arange(1, top.shape[1] + 1)
+    discount = 1.0 / np.log2(ranks + 1)
     ideal = np.array([discount[:min(n, top.shape[1])].sum() for n in n_rel])
+    precision_at_rank = np.cumsum(hit, axis=1) / ranks
+    first = np.where(hit.any(axis=1), hit.argmax(axis=1) + 1, np.inf)
     return {
-        "precision": float((hit.sum(axis=1) / k).mean()),
-        "recall": float((hit.sum(axis=1) / n_rel).mean()),
-        "ndcg": float(((hit * discount).sum(axis=1) / ideal).mean()),
+        "precision": n_hit / k,
+        "recall": n_hit / n_rel,
+        "ndcg": (hit * discount).sum(axis=1) / ideal,
+        "map": (precision_at_rank * hit).sum(axis=1) / np.minimum(k, n_rel),
+        "mrr": 1.0 / first,
+        "hit_rate": (n_hit > 0).astype(float),
     }
+
+
+def ranking_metrics(top: np.ndarray, relevant, k: int = 10) -> dict[str, float]:
+    """Mean precision@k, recall@k, NDCG@k, MAP@k, MRR@k and hit rate@k (binary relevance) over users.
+
+    The definitions are in :func:`per_user_metrics`; each value here is the mean over users.
+    """
+    return {name: float(values.mean()) for name, values in per_user_metrics(top, relevant, k).items()}
 
 
 def coverage(top: np.ndarray | Sequence, n_items: int) -> float:
     """Catalogue coverage: the share of all items that appear in at least one top-k list."""
     return len(np.unique(np.asarray(top))) / n_items
+
+
+def novelty(top: np.ndarray | Sequence, popularity) -> float:
+    """Mean self-information -log2(p) of the recommended items, in bits (Zhou et al. 2010).
+
+    ``popularity[i]`` is item i's share of users (or playlists) that chose it in the training data,
+    in (0, 1]; an item half the users chose carries 1 bit, one in 1,024 users 10 bits. Higher means
+    the lists reach further into the long tail. Items with share 0 must be smoothed by the caller.
+    """
+    p = np.asarray(popularity, dtype=float)[np.asarray(top)]
+    if (p <= 0).any() or (p > 1).any():
+        raise ValueError("popularity shares must lie in (0, 1]: smooth items nobody chose")
+    return float((-np.log2(p)).mean())

@@ -49,3 +49,42 @@ def test_perfect_list_has_ndcg_one_and_users_without_items_are_refused():
 
 def test_coverage_counts_distinct_recommended_items():
     assert recsys.coverage(np.array([[0, 1], [1, 2]]), n_items=10) == pytest.approx(0.3)
+
+
+def test_map_mrr_and_hit_rate_match_hand_computed_examples():
+    # one user, hits at ranks 1 and 3 of 4, three held-out items:
+    # AP@4 = (1/1 + 2/3) / min(4, 3) = 5/9; first hit at rank 1, so RR = 1; hit rate 1
+    m = recsys.ranking_metrics(np.array([[5, 1, 7, 2]]), [{5, 7, 9}], k=4)
+    assert m["map"] == pytest.approx(5 / 9)
+    assert m["mrr"] == pytest.approx(1.0)
+    assert m["hit_rate"] == pytest.approx(1.0)
+    # first hit at rank 2 of 3, one held-out item: AP = (1/2) / 1, RR = 1/2
+    m = recsys.ranking_metrics(np.array([[9, 3, 8]]), [{3}], k=3)
+    assert (m["map"], m["mrr"], m["hit_rate"]) == pytest.approx((0.5, 0.5, 1.0))
+    # no hit at all: every metric is 0
+    m = recsys.ranking_metrics(np.array([[4, 5, 6]]), [{1, 2}], k=3)
+    assert (m["precision"], m["map"], m["mrr"], m["hit_rate"]) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_map_mrr_hit_rate_average_over_users_and_per_user_values_are_kept():
+    top = np.array([[0, 1], [2, 3], [4, 5]])
+    relevant = [{0}, {3}, {7}]          # hit at rank 1, hit at rank 2, no hit
+    per_user = recsys.per_user_metrics(top, relevant, k=2)
+    assert per_user["map"].tolist() == pytest.approx([1.0, 0.5, 0.0])
+    assert per_user["mrr"].tolist() == pytest.approx([1.0, 0.5, 0.0])
+    assert per_user["hit_rate"].tolist() == [1.0, 1.0, 0.0]
+    assert per_user["precision"].tolist() == pytest.approx([0.5, 0.5, 0.0])
+    m = recsys.ranking_metrics(top, relevant, k=2)
+    assert (m["map"], m["mrr"], m["hit_rate"]) == pytest.approx((0.5, 0.5, 2 / 3))
+
+
+def test_a_perfect_list_has_map_one_when_it_holds_more_items_than_k():
+    # five held-out items, all of the top 3 are hits: AP@3 divides by min(3, 5) = 3, so it is 1
+    assert recsys.ranking_metrics(np.array([[1, 2, 3]]), [{1, 2, 3, 4, 5}], k=3)["map"] == pytest.approx(1.0)
+
+
+def test_novelty_is_mean_self_information_in_bits():
+    share = np.array([0.5, 0.25, 1 / 1024, 1.0])     # -log2: 1, 2, 10, 0 bits
+    assert recsys.novelty(np.array([[0, 1], [2, 3]]), share) == pytest.approx((1 + 2 + 10 + 0) / 4)
+    with pytest.raises(ValueError, match="smooth"):
+        recsys.novelty(np.array([[0]]), np.array([0.0]))

@@ -1,12 +1,14 @@
 """Likely wrong answers for notebook 01's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
 WRONG = [
-    {   # exercise 1: nearest-track votes (max cosine to the visible tracks of each playlist)
-        "mean instead of max (a centroid in disguise)": "vote_scores = np.vstack([(Zn @ Zn[v].T).mean(axis=1) for v in visible])",
-        "raw standardised features, not unit length": "vote_scores = np.vstack([(Z @ Z[v].T).max(axis=1) for v in visible])",
-        "hidden tracks vote too (leak)": (
-            "vote_scores = np.vstack([(Zn @ Zn[np.r_[v, h]].T).max(axis=1) for v, h in zip(visible, hidden)])"),
+    {   # exercise 1: nearest-track votes (max cosine to the visible_fit tracks of each playlist), on validation
+        "mean instead of max (a centroid in disguise)": "vote_scores = np.vstack([(Zn @ Zn[v].T).mean(axis=1) for v in visible_fit])",
+        "raw standardised features, not unit length": "vote_scores = np.vstack([(Z @ Z[v].T).max(axis=1) for v in visible_fit])",
+        "validation tracks vote too (leak)": (
+            "vote_scores = np.vstack([(Zn @ Zn[np.r_[v, h]].T).max(axis=1) for v, h in zip(visible_fit, hidden_valid)])"),
+        "the test split's visible tracks (they hold the validation tracks)": (
+            "vote_scores = np.vstack([(Zn @ Zn[v].T).max(axis=1) for v in visible])"),
         "argmax (which track) instead of max (how close)": (
-            "vote_scores = np.vstack([(Zn @ Zn[v].T).argmax(axis=1) for v in visible])"),
+            "vote_scores = np.vstack([(Zn @ Zn[v].T).argmax(axis=1) for v in visible_fit])"),
     },
     {   # exercise 2: ALS on raw play counts, scored on validation
         "scored on the test split": (
