@@ -84,18 +84,39 @@ def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
     return nb, student_cells
 
 
+CELL_TIMEOUT_S = 600   # far above any cell's run time; a cell past it is stuck, not slow
+
+
+def run_headless(source: Path, output: Path):
+    """Execute a notebook with papermill; one retry when a cell times out.
+
+    nbclient now and then misses the reply to a cell that displays ipywidgets and waits forever
+    (jupyter/nbclient#312, seen here on lesson 04's slider cell once in many runs). A timeout is
+    therefore retried once, with a warning; an error in a cell is never retried.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+
+    for attempt in (1, 2):
+        try:
+            return papermill.execute_notebook(str(source), str(output), cwd=str(NOTEBOOK_DIR), kernel_name="python3",
+                                              progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT_S)
+        except CellTimeoutError:
+            if attempt == 2:
+                raise
+            import warnings
+            warnings.warn(f"{source.name}: a cell timed out after {CELL_TIMEOUT_S} s; running the notebook once more "
+                          "(jupyter/nbclient#312)")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_copy_runs_and_checks_reject_wrong_answers(path, tmp_path, monkeypatch):
-    import papermill
-
     nb, student_cells = probe_notebook(path)
     source = tmp_path / path.name
     nbformat.write(nb, source)
     monkeypatch.delenv("SPOTIFY_ML_STRICT_CHECKS", raising=False)   # students see "not yet", not an error
     monkeypatch.setenv("SPOTIFY_ML_RESULTS", str(tmp_path / "results"))
-    executed = papermill.execute_notebook(str(source), str(tmp_path / f"out_{path.name}"), cwd=str(NOTEBOOK_DIR),
-                                          kernel_name="python3", progress_bar=False, log_output=False,
-                                          execution_timeout=900)
+    executed = run_headless(source, tmp_path / f"out_{path.name}")
     for index in student_cells:
         text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.output_type == "stream")
         assert "not yet" in text, f"{path.name}: the unanswered exercise in cell {index} printed no 'not yet' hint"
