@@ -501,6 +501,26 @@ def _port_taken(port: int, exc: OSError) -> SpotifyAccessError:
     )
 
 
+def _open_in_browser(url: str) -> bool:
+    """Open the login page; False when this Python has no browser to open (a remote or headless
+    kernel), so the login can stop at once instead of waiting for a redirect that never comes."""
+    import webbrowser
+
+    try:
+        return bool(webbrowser.get().open(url))
+    except webbrowser.Error:
+        return False
+
+
+def _no_browser(redirect_uri: str, timeout: float) -> SpotifyAccessError:
+    return SpotifyAccessError(
+        f"No web browser can be opened from this Python (a remote or headless kernel), so the login "
+        f"would wait {timeout:.0f} s for a redirect to {redirect_uri} that cannot come. Run connect() "
+        f"once in JupyterLab on your own computer (the token is then cached in {token_path()}), or use "
+        f"the demo account: connect(demo=True)."
+    )
+
+
 def _pkce_class():
     import spotipy
     from spotipy import oauth2
@@ -516,7 +536,8 @@ def _pkce_class():
                 raise _port_taken(redirect_port, exc) from None
             try:
                 server.timeout = _login_timeout()
-                self._open_auth_url()
+                if not _open_in_browser(self.get_authorize_url()):
+                    raise _no_browser(self.redirect_uri, server.timeout)
                 server.handle_request()
             finally:
                 server.server_close()

@@ -123,6 +123,24 @@ def test_headless_login_fails_fast_with_a_course_error(tmp_path, browser):
     assert time.monotonic() - start < 45
 
 
+def test_no_browser_fails_at_once_instead_of_waiting_for_the_timeout(tmp_path, monkeypatch):
+    """A remote kernel with open_browser=True has no browser to open: stop now, not after 300 s."""
+    import webbrowser
+
+    def no_browser(*args, **kwargs):
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    monkeypatch.setenv("SPOTIFY_ML_LOGIN_TIMEOUT", "300")
+    auth = spotify._pkce_class()(
+        client_id="x", redirect_uri=f"http://127.0.0.1:{free_port()}/callback", scope=spotify.SCOPES,
+        open_browser=True, cache_handler=spotipy.cache_handler.CacheFileHandler(cache_path=str(tmp_path / "t.json")))
+    start = time.monotonic()
+    with pytest.raises(SpotifyAccessError, match="No web browser can be opened.*300 s.*demo=True"):
+        auth.get_access_token()
+    assert time.monotonic() - start < 10
+
+
 # 3. long Retry-After -------------------------------------------------------------------------
 
 def test_long_retry_after_raises_at_once(api, tmp_path):
