@@ -8,14 +8,16 @@ STAMP   = $(VENV)/.installed
 PORT   ?= 8888
 export SPOTIFY_ML_RESULTS ?= $(CURDIR)/results
 
-.PHONY: lab test run student bench wheels clean-results help
+.PHONY: lab test run site student bench wheels clean-results help spark
 
 help:
 	@echo "make lab     open JupyterLab on notebooks/ (installs .venv first if needed)"
 	@echo "make test    unit tests + every notebook under nbval (set SPOTIFY_ML_DATA to use a local data folder)"
 	@echo "make run     execute every notebook headless with papermill into output/"
+	@echo "make site    the lessons with their outputs as a static website in site/ (open site/index.html)"
 	@echo "make student write student copies (solutions removed) into student/"
 	@echo "make bench   run every notebook once, recording wall time and metrics in results/benchmark.json"
+	@echo "make spark   check PySpark and Java 17/21 for the optional Spark companion (notebooks/extras/)"
 	@echo "make wheels  download every pinned package into WHEELS (for offline installs and workshops)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -23,6 +25,9 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip==25.3
 	$(BIN)/python -m pip install -r requirements.txt
+	# tinysoundfont (lesson 10 plays MIDI through pretty_midi's soundfont) declares pyaudio, which needs the
+	# PortAudio headers to build; we only render to arrays, never to a sound card, so it is installed alone.
+	$(BIN)/python -m pip install --no-deps tinysoundfont==0.3.7
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
 
@@ -39,16 +44,27 @@ run: $(STAMP)
 	  $(BIN)/papermill --cwd notebooks "$$nb" "output/$$(basename $$nb)" || exit 1; \
 	done
 
+# The lessons as a static website (offline): runs each lesson into output/ unless a fresh run of it
+# is there (demo account only), then renders site/ with nbconvert.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py --executed output --out site
+
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py notebooks student
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark.py
 
+# The optional Spark companion (notebooks/extras/01_recommender_spark.ipynb): PySpark is pinned in
+# requirements.txt; this checks it and Java 17/21, and prints the install commands when Java is missing.
+spark: $(STAMP)
+	$(BIN)/python -m helpers.spark
+
 # Offline installs: `make wheels` once with network, then `PIP_NO_INDEX=1 PIP_FIND_LINKS=$(WHEELS) make lab`.
 WHEELS ?= $(HOME)/.cache/spotify-ml-wheels
 wheels:
 	$(PYTHON) -m pip download -d $(WHEELS) -r requirements.txt pip==25.3 setuptools==80.9.0 wheel
+	$(PYTHON) -m pip download --no-deps -d $(WHEELS) tinysoundfont==0.3.7
 
 clean-results:
 	rm -rf results output student

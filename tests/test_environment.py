@@ -15,9 +15,17 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+# Installed with --no-deps on purpose (see the Makefile): tinysoundfont declares pyaudio for playing to a
+# sound card, which needs the PortAudio headers to build; the course only renders audio to arrays.
+ALLOWED_MISSING = {"tinysoundfont 0.3.7 requires pyaudio, which is not installed."}
+
+
 def test_pip_check_is_clean():
     result = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    problems = [line for line in result.stdout.splitlines()
+                if line.strip() and line.strip() not in ALLOWED_MISSING and line.strip() != "No broken requirements found."]
+    assert not problems, result.stdout + result.stderr
+    assert result.returncode == 0 or result.stdout.strip() in ALLOWED_MISSING, result.stdout + result.stderr
 
 
 def test_helpers_import_from_anywhere_without_sys_path(tmp_path):

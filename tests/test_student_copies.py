@@ -25,7 +25,7 @@ from make_student import BEGIN, replace_solution, strip_solutions  # noqa: E402
 
 NOTEBOOK_DIR = REPO / "notebooks"
 WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")) + sorted((NOTEBOOK_DIR / "extras").glob("[0-9][0-9]_*.ipynb"))
 
 PROBE = '''# probe added by tests/test_student_copies.py (not part of the lesson)
 import helpers.checks as _checks
@@ -87,7 +87,7 @@ def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
 CELL_TIMEOUT_S = 600   # far above any cell's run time; a cell past it is stuck, not slow
 
 
-def run_headless(source: Path, output: Path):
+def run_headless(source: Path, output: Path, cwd: Path = NOTEBOOK_DIR):
     """Execute a notebook with papermill; one retry when a cell times out.
 
     nbclient now and then misses the reply to a cell that displays ipywidgets and waits forever
@@ -99,7 +99,7 @@ def run_headless(source: Path, output: Path):
 
     for attempt in (1, 2):
         try:
-            return papermill.execute_notebook(str(source), str(output), cwd=str(NOTEBOOK_DIR), kernel_name="python3",
+            return papermill.execute_notebook(str(source), str(output), cwd=str(cwd), kernel_name="python3",
                                               progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT_S)
         except CellTimeoutError:
             if attempt == 2:
@@ -116,7 +116,7 @@ def test_student_copy_runs_and_checks_reject_wrong_answers(path, tmp_path, monke
     nbformat.write(nb, source)
     monkeypatch.delenv("SPOTIFY_ML_STRICT_CHECKS", raising=False)   # students see "not yet", not an error
     monkeypatch.setenv("SPOTIFY_ML_RESULTS", str(tmp_path / "results"))
-    executed = run_headless(source, tmp_path / f"out_{path.name}")
+    executed = run_headless(source, tmp_path / f"out_{path.name}", cwd=path.parent)
     for index in student_cells:
         text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.output_type == "stream")
         assert "not yet" in text, f"{path.name}: the unanswered exercise in cell {index} printed no 'not yet' hint"

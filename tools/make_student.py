@@ -69,11 +69,12 @@ def student_copy(notebook: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode
 
 
 def main(src: str, dst: str) -> None:
-    Path(dst).mkdir(parents=True, exist_ok=True)
-    for path in sorted(Path(src).glob("*.ipynb")):
+    for path in sorted(Path(src).glob("*.ipynb")) + sorted(Path(src).glob("extras/*.ipynb")):
+        target = Path(dst) / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
         nb, n = student_copy(nbformat.read(path, as_version=4))
-        nbformat.write(nb, Path(dst) / path.name)
-        print(f"{path.name}: {n} solution(s) removed")
+        nbformat.write(nb, target)
+        print(f"{path.relative_to(src)}: {n} solution(s) removed")
 
 
 if __name__ == "__main__":
