@@ -42,3 +42,22 @@ def free_port() -> int:
 def launch(playwright, executable: str):
     return playwright.chromium.launch(executable_path=executable, headless=True,
                                       args=["--no-sandbox", "--disable-dev-shm-usage"])
+
+
+# Module-scoped fixtures both browser test modules import (pytest finds fixtures imported into a module).
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return skip_without_browser()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """One headless Chromium for the module's tests, always closed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p, chromium)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -23,15 +23,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_tools import ARTIFACTS, free_port, launch, skip_without_browser
+from browser_tools import ARTIFACTS, browser, chromium, free_port  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT_S = 420  # one notebook's Run All; each takes well under 3 minutes on 2 cores
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return skip_without_browser()
 
 
 @pytest.fixture(scope="module")
@@ -159,18 +154,6 @@ def assert_figure_visible(page, name: str) -> None:
             break
     assert figure.is_visible() and figure.evaluate(in_view), f"{name}: no figure is shown"
     assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"{name}: the figure does not decode"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p, chromium)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_start_here_runs_in_jupyterlab(lab, browser):

@@ -24,15 +24,10 @@ from urllib.parse import urldefrag, urlparse
 import nbformat
 import pytest
 
-from browser_tools import ARTIFACTS, launch, skip_without_browser
+from browser_tools import ARTIFACTS, browser, chromium  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = ["00_start_here", "05_clustering"]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return skip_without_browser()
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +59,6 @@ def server(site):
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p, chromium)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def open_page(browser, url: str):
