@@ -261,7 +261,7 @@ def _pick_tracks(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray,
 
 
 def _simulate_plays(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray,
-                    rng: np.random.Generator) -> pd.DataFrame:
+                    rng: np.random.Generator, skip_shift: float = 0.0) -> pd.DataFrame:
     """Skips, reasons and play lengths, one position at a time across all sessions."""
     e = SKIP_EFFECTS
     lengths = sessions["length"].to_numpy()
@@ -279,7 +279,7 @@ def _simulate_plays(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray
 
     appeal = rng.normal(0.0, e["track_appeal_sd"], size=len(lib))
     duration = lib["duration_ms"].to_numpy()[track]
-    base = (e["intercept"] + e["taste_match"] * taste[yi, track] + appeal[track]
+    base = (e["intercept"] + skip_shift + e["taste_match"] * taste[yi, track] + appeal[track]
             + e["shuffle"] * shuffle + e["log_position"] * np.log(position)
             + e["night"] * (hour <= 5) + e["morning"] * ((hour >= 6) & (hour <= 9))
             + e["weekend"] * weekend
@@ -372,14 +372,16 @@ def _fake_ids(rng: np.random.Generator, n: int, length: int = 22) -> list[str]:
 
 
 def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-                    catalog: pd.DataFrame | None = None) -> Path:
+                    catalog: pd.DataFrame | None = None, skip_shift: float = 0.0) -> Path:
     """Write a SYNTHETIC extended streaming history and return its folder.
 
     ``out_dir``: where the folder ``"Spotify Extended Streaming History"`` is created (default:
     ``demo_export_dir()``, in the writable cache; never point it into the repository or the data
     mirror). ``years``: ``(first, last)`` inclusive, or a list of consecutive years. ``seed``:
     the same seed gives byte-identical files. ``catalog``: the tracks to draw from (default
-    ``helpers.data.load_tracks(dedupe=True)``).
+    ``helpers.data.load_tracks(dedupe=True)``). ``skip_shift``: added to the planted skip model's
+    intercept (log-odds), for listeners who skip far more (> 0) or far less (< 0) than the demo; the
+    tests use it to check that lessons hold on many kinds of listener.
 
     The folder holds ``Streaming_History_Audio_<first>-<last>_<N>.json`` files (one year in the
     name when a file covers only one), split at about ``MAX_FILE_BYTES`` as Spotify does, and
@@ -400,7 +402,7 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     taste = _taste(lib, genre_pref, ideal_energy)
 
     sessions = _sessions(year_list, rng)
-    plays = _simulate_plays(sessions, lib, taste, rng)
+    plays = _simulate_plays(sessions, lib, taste, rng, skip_shift)
     pod = plays["podcast"].to_numpy()
     shows = rng.integers(0, len(_PODCAST_SHOWS), size=len(plays))
     show_minutes = np.array([m for _, m in _PODCAST_SHOWS])[shows]
