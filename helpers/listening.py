@@ -66,7 +66,7 @@ def _timezone(export_given: bool, timezone: str | None, quiet: bool) -> str | No
         return timezone or None
     if not quiet:
         print(f"⚠ TIMEZONE is still {DEMO_TIMEZONE!r}, the demo listener's zone, so the local hour of your plays "
-              "is unknown: hour-of-day and weekday features and plots are left out (times stay in UTC). "
+              "is unknown: times stay in UTC, and hour-of-day and weekday features are left out of models. "
               "Set TIMEZONE to yours in the parameters cell (for example 'America/Mexico_City') and run again.")
     return None
 
@@ -108,10 +108,11 @@ def join_catalogue(plays: pd.DataFrame, catalog: pd.DataFrame, columns: list[str
 
     By track id when at least half of the plays carry one (an extended export or the demo listener);
     otherwise by artist + title (``history.name_key``: lower case, suffixes such as " - Remastered"
-    dropped), the most popular catalogue version of a name winning. Plays keep their order and index.
+    dropped), the most popular catalogue version of a name winning; then ``"track_id"`` in ``columns``
+    gives each matched play the id of that version. Plays keep their order and index.
     """
-    columns = [c for c in columns if c != "track_id"]
     if plays["track_id"].notna().mean() >= 0.5:
+        columns = [c for c in columns if c != "track_id"]
         table = catalog.drop_duplicates("track_id").set_index("track_id")[columns]
         keys, how = plays["track_id"], "by track id"
     else:

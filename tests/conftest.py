@@ -16,17 +16,27 @@ def pytest_configure(config):
     # Offline by default: use the course mirror beside the checkout when no data folder is set.
     if not os.environ.get("SPOTIFY_ML_DATA") and MIRROR.is_dir():
         os.environ["SPOTIFY_ML_DATA"] = str(MIRROR)
-    # The full notebooks run strict: a failed self-check raises, so a wrong reference solution fails CI.
-    # (Student copies run without it: tests/test_student_copies.py.)
+    # Notebooks run strict: a failed self-check raises, so a wrong reference solution fails CI.
+    # (A student copy's unanswered exercises run without it: tests/test_student_copies.py.)
     os.environ["SPOTIFY_ML_STRICT_CHECKS"] = "1"
     # Tests never log in: with a client id in the shell, notebooks would open a browser and wait.
     os.environ.pop("SPOTIPY_CLIENT_ID", None)
 
 
+def _runs_notebook(item) -> str | None:
+    """The stem of the notebook a test item executes and records metrics for: an nbval item
+    (``pytest notebooks/NN.ipynb``) or a student-copy run (tests/test_student_copies.py)."""
+    if ".ipynb" in item.nodeid:
+        return Path(str(item.fspath)).stem
+    if item.originalname == "test_student_copy_runs_and_checks_reject_wrong_answers":
+        return item.callspec.params["path"].stem
+    return None
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Run notebooks first; metric checks need them, so they skip when no notebook was collected."""
-    ran = {Path(str(item.fspath)).stem for item in items if ".ipynb" in item.nodeid}
-    items.sort(key=lambda item: 0 if ".ipynb" in item.nodeid else 1)
+    """Run notebooks first; metric checks need them, so they skip when their notebook was not collected."""
+    ran = {stem for stem in map(_runs_notebook, items) if stem}
+    items.sort(key=lambda item: 0 if _runs_notebook(item) else 1)
     skip = pytest.mark.skip(reason="a notebook's metrics are checked only when it runs in the same session")
     for item in items:
         if "needs_notebooks" in item.keywords:

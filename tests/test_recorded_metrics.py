@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from floors import assert_floors
 from helpers import results
 
 FLOORS = sorted((Path(__file__).parent / "metrics").glob("*.json"))
@@ -27,12 +28,4 @@ def test_every_floor_file_names_a_notebook(repo):
 def test_recorded_metrics_meet_floors(floor_file):
     recorded = results.load(floor_file.stem)
     assert recorded, f"{floor_file.stem} recorded no metrics in {results.results_dir()}"
-    for name, rule in json.loads(floor_file.read_text()).items():
-        assert name in recorded, f"{floor_file.stem} did not record {name!r}"
-        value = recorded[name]
-        if "min" in rule:
-            assert value >= rule["min"], f"{floor_file.stem}.{name} = {value:.4f} < floor {rule['min']}"
-        if "max" in rule:
-            assert value <= rule["max"], f"{floor_file.stem}.{name} = {value:.4f} > ceiling {rule['max']}"
-        if "approx" in rule:
-            assert value == pytest.approx(rule["approx"], abs=rule["tol"]), f"{floor_file.stem}.{name} = {value:.4f}"
+    assert_floors(floor_file.stem, recorded, json.loads(floor_file.read_text()))
