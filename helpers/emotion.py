@@ -136,11 +136,16 @@ def _decode(raw: bytes, what: str) -> np.ndarray:
     return img
 
 
+FLOAT_SLACK = 0.05
+"""Floats from -0.05 to 1.05 are read as a 0..1 image (interpolation overshoots a little) and clipped."""
+
+
 def _to_uint8(arr: np.ndarray) -> np.ndarray:
     """An image array as uint8 0..255, or an ``ImageReadError`` saying what is wrong with it.
 
     uint8 is kept; uint16 (16-bit PNG/TIFF read with IMREAD_UNCHANGED) is scaled by 1/257; other
-    integers must already lie in 0..255; floats in 0..1 are scaled by 255 and floats in 0..255 kept.
+    integers must already lie in 0..255; floats in 0..1 (give or take ``FLOAT_SLACK``) are scaled by 255
+    and floats in 0..255 kept.
     Anything else (True/False masks, negative or larger values, NaN) is refused rather than clipped:
     clipping turns such an image black or white, and the lesson would then say "no face found".
     """
@@ -159,8 +164,10 @@ def _to_uint8(arr: np.ndarray) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
         raise ImageReadError(f"The image array contains NaN or infinite values. {expected}")
     low, high = arr.min(), arr.max()
-    if np.issubdtype(arr.dtype, np.floating) and low >= 0 and high <= 1.0:
-        return (arr.astype(np.float32) * 255.0 + 0.5).astype(np.uint8)
+    if np.issubdtype(arr.dtype, np.floating) and low >= -FLOAT_SLACK and high <= 1.0 + FLOAT_SLACK:
+        # A 0..1 image that resizing or blurring pushed a hair past its range (1.002): clip the hair. A photo
+        # in 0..255 whose brightest pixel is 1.05 would be black, so the two cannot be confused.
+        return (np.clip(arr.astype(np.float32), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
     if low < 0 or high > 255:
         raise ImageReadError(f"The image array ({arr.dtype}) has values from {low:g} to {high:g}, outside "
                              f"0..255. {expected} (For a normalised image, undo the normalisation first.)")

@@ -51,9 +51,19 @@ def results_path(notebook: str | None = None) -> Path:
 
 
 def load(notebook: str | None = None) -> dict[str, float]:
-    """The numbers recorded so far for a notebook ({} if none)."""
+    """The numbers recorded so far for a notebook ({} if none); a damaged file gives a ``ResultsError`` naming it."""
     p = results_path(notebook)
-    return json.loads(p.read_text()) if p.exists() else {}
+    if not p.exists():
+        return {}
+    try:
+        values = json.loads(p.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{p} is not a valid results file ({exc}). It holds only numbers this course wrote; "
+                           f"delete it and run the notebook again.") from None
+    if not isinstance(values, dict):
+        raise ResultsError(f"{p} should hold a JSON object of metrics, not {type(values).__name__}; "
+                           f"delete it and run the notebook again.")
+    return values
 
 
 def record(name: str, value: float, notebook: str | None = None) -> float:

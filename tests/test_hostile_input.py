@@ -230,7 +230,8 @@ def face():
     lambda a: a.astype(np.uint16) * 257,                   # 16-bit image
     lambda a: cv2.cvtColor(a, cv2.COLOR_BGR2GRAY),         # 2-D grayscale
     lambda a: cv2.cvtColor(a, cv2.COLOR_BGR2BGRA),         # 4 channels
-], ids=["float01", "float255", "int32", "uint16", "gray", "bgra"])
+    lambda a: a / 255.0 * 1.002,                           # float 0..1 overshooting a hair (resized)
+], ids=["float01", "float255", "int32", "uint16", "gray", "bgra", "float01_overshoot"])
 def test_odd_but_sensible_arrays_still_find_the_face(face, convert):
     assert len(emotion.detect_faces(convert(face))) == 1
 
@@ -248,6 +249,14 @@ def test_arrays_that_would_look_faceless_are_refused_with_what_to_pass(face, con
         emotion.detect_faces(convert(face))
     assert "0..255" in str(info.value) or "HxW" in str(info.value)
     assert not isinstance(info.value, emotion.NoFaceError)
+
+
+def test_a_float_image_a_hair_above_one_is_read_as_0_to_1_not_as_0_to_255():
+    bright = emotion._to_uint8(np.full((4, 4), 1.002))
+    assert bright.max() == 255   # read as 0..255 it would be 1: a black image
+    assert emotion._to_uint8(np.full((4, 4), -0.001)).max() == 0
+    with pytest.raises(emotion.ImageReadError, match="values from -1 to 1"):
+        emotion._to_uint8(np.linspace(-1, 1, 16).reshape(4, 4))
 
 
 # ------------------------------------------------------------------------------------------
@@ -282,3 +291,23 @@ def test_concurrent_record_calls_keep_every_metric(tmp_path):
     assert len(saved) == 100
     assert saved == {f"w{w}_{i}": float(i) for w in range(4) for i in range(25)}
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("damage", ['{"a": 1', "[1, 2]", "\xff\xfe"], ids=["truncated", "not_an_object", "not_text"])
+def test_a_damaged_results_file_gives_a_course_error_naming_it(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv(results.RESULTS_ENV, str(tmp_path))
+    target = tmp_path / "99_example.json"
+    target.write_bytes(damage.encode("latin-1"))
+    for call in (lambda: results.record("accuracy", 0.5, notebook="99_example"), lambda: results.load("99_example")):
+        with pytest.raises(results.ResultsError, match="99_example.json") as info:
+            call()
+        assert "run the notebook again" in str(info.value)
+    assert target.read_bytes() == damage.encode("latin-1")   # nothing overwritten behind the student's back
+
+
+@pytest.mark.parametrize("name", ["spotify-token.json", "spotify-http.sqlite", "Photo.JPG".lower()])
+def test_the_course_cache_files_are_ignored_by_git_inside_the_repository(name):
+    repo = Path(__file__).resolve().parents[1]
+    where = f"cache/{name}" if not name.endswith("jpg") else f"notebooks/{name}"
+    done = subprocess.run(["git", "check-ignore", "-q", where], cwd=repo)
+    assert done.returncode == 0, f"{where} would be committed: add it to .gitignore"
