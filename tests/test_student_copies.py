@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
-from make_student import BEGIN, replace_solution, strip_solutions  # noqa: E402
+from make_student import BEGIN, END, replace_solution, strip_solutions  # noqa: E402
 
 NOTEBOOK_DIR = REPO / "notebooks"
 WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
@@ -50,15 +51,29 @@ assert not _probe_problems, "exercise {number}: " + "; ".join(_probe_problems)
 '''
 
 
-def wrong_answers(stem: str) -> list[dict[str, str]]:
-    """The likely wrong answers of each exercise, in the order the exercises appear."""
+def wrong_answers(stem: str) -> dict[str, dict[str, str]]:
+    """The likely wrong answers of each exercise, keyed by the exercise's id (see ``exercise_id``)."""
     path = WRONG_DIR / f"{stem}.py"
     if not path.exists():
-        return []
+        return {}
     spec = importlib.util.spec_from_file_location(f"wrong_{stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.WRONG
+
+
+CHECK_NAME = re.compile(r"check_\w+\(\s*(?P<q>[\"'])(?P<name>.+?)(?P=q)")
+
+
+def exercise_id(source: str) -> str:
+    """An exercise's stable id: the name its first self-check prints (``checks.check_close("weekend share", ...)``).
+
+    Ids, not positions, pair an exercise with its wrong answers, so inserting or moving an exercise leaves
+    the other pairings as they were.
+    """
+    found = CHECK_NAME.search(source.split(END, 1)[-1])
+    assert found, f"an exercise has no self-check after its solution:\n{source[:300]}"
+    return found.group("name")
 
 
 def as_student(source: str) -> str:
@@ -71,16 +86,22 @@ def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
     """The student copy with a probe cell after each exercise; returns it and the exercise cell indices."""
     nb = nbformat.read(path, as_version=4)
     wrong = wrong_answers(path.stem)
-    exercises = [c for c in nb.cells if c.cell_type == "code" and BEGIN in c.source]
-    assert len(wrong) == len(exercises), (
-        f"{path.name}: tests/wrong_answers/{path.stem}.py must list the likely wrong answers of each of "
-        f"its {len(exercises)} exercises (found {len(wrong)})")
+    exercises = [exercise_id(c.source) for c in nb.cells if c.cell_type == "code" and BEGIN in c.source]
+    if isinstance(wrong, list) and len(wrong) == len(exercises):   # TRANSITION: old files pair by position
+        wrong = dict(zip(exercises, wrong))
+    assert isinstance(wrong, dict), (
+        f"tests/wrong_answers/{path.stem}.py: WRONG must be a dict keyed by each exercise's id (the name of its "
+        f"first self-check), not a {type(wrong).__name__}; the ids here are {exercises}")
+    assert len(set(exercises)) == len(exercises), f"{path.name}: two exercises share a first check name: {exercises}"
+    assert set(wrong) == set(exercises), (
+        f"tests/wrong_answers/{path.stem}.py must list the likely wrong answers of each exercise, by id: "
+        f"missing {sorted(set(exercises) - set(wrong))}, unknown {sorted(set(wrong) - set(exercises))}")
     cells, student_cells, number = [], [], 0
     for cell in nb.cells:
         if cell.cell_type != "code" or BEGIN not in cell.source:
             cells.append(cell)
             continue
-        answers = wrong[number]
+        answers = wrong[exercise_id(cell.source)]
         number += 1
         assert answers, f"{path.name}: exercise {number} has no wrong answers to test its check with"
         student = nbformat.v4.new_code_cell(as_student(strip_solutions(cell.source)[0]))
@@ -136,3 +157,17 @@ def test_probe_replaces_only_the_solution():
     assert replace_solution(cell, "answer = 3") == "answer = None\nanswer = 3\ncheck_equal('a', answer, 2)"
     nested = "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n"
     assert replace_solution(nested, "x = 2\nreturn x") == "def f():\n    x = 2\n    return x"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_wrong_answers_are_paired_with_exercises_by_id(path):
+    """Cheap, before any notebook runs: every exercise has its wrong answers under its own id."""
+    nb, student_cells = probe_notebook(path)
+    assert len(student_cells) == len(wrong_answers(path.stem))
+
+
+def test_an_exercise_is_identified_by_its_first_check_name():
+    cell = ('share = None\n# BEGIN SOLUTION\nshare = 0.5\n# END SOLUTION\n'
+            'checks.check_close("weekend share", share, 0.5)\nchecks.check_true("other", True)')
+    assert exercise_id(cell) == "weekend share"
+    assert exercise_id(cell.replace('"weekend share"', "\"the listener's share\"")) == "the listener's share"

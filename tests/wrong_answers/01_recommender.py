@@ -1,6 +1,6 @@
 """Likely wrong answers for notebook 01's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
-WRONG = [
-    {   # exercise 1: nearest-track votes (max cosine to the visible_fit tracks of each playlist), on validation
+WRONG = {
+    'shape of vote_scores': {   # exercise 1: nearest-track votes (max cosine to the visible_fit tracks of each playlist), on validation
         "mean instead of max (a centroid in disguise)": "vote_scores = np.vstack([(Zn @ Zn[v].T).mean(axis=1) for v in visible_fit])",
         "raw standardised features, not unit length": "vote_scores = np.vstack([(Z @ Z[v].T).max(axis=1) for v in visible_fit])",
         "validation tracks vote too (leak)": (
@@ -10,7 +10,7 @@ WRONG = [
         "argmax (which track) instead of max (how close)": (
             "vote_scores = np.vstack([(Zn @ Zn[v].T).argmax(axis=1) for v in visible_fit])"),
     },
-    {   # exercise 2: ALS on raw play counts, scored on validation
+    'raw-count ALS precision@10 on validation': {   # exercise 2: ALS on raw play counts, scored on validation
         "scored on the test split": (
             'X_fit_raw = to_matrix(fit, fit["plays"].to_numpy(np.float32))\n'
             'raw_precision = cf_evaluate(als_model(X_fit_raw, *best_als), X_fit_bin, X_test)["precision"]'),
@@ -22,4 +22,4 @@ WRONG = [
         "log confidence again, not raw counts": (
             'raw_precision = cf_evaluate(als_model(X_fit_log, *best_als), X_fit_bin, X_valid)["precision"]'),
     },
-]
+}

@@ -1,6 +1,6 @@
 """Likely wrong answers for notebook 02's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
-WRONG = [
-    {   # exercise 1: a grouped split with GroupShuffleSplit (seed 7, 25% of the artists)
+WRONG = {
+    'grouped split': {   # exercise 1: a grouped split with GroupShuffleSplit (seed 7, 25% of the artists)
         "random rows, not grouped": "my_train, my_test = train_test_split(tracks, test_size=0.25, random_state=7)",
         "grouped by track, not by artist": (
             "a, b = next(GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=7)"
@@ -15,7 +15,7 @@ WRONG = [
             ".split(tracks, groups=tracks['track_artist']))\n"
             "my_train, my_test = tracks.iloc[b], tracks.iloc[a]"),
     },
-    {   # exercise 2: macro-F1 by hand from the count confusion matrix
+    'macro-F1 by hand': {   # exercise 2: macro-F1 by hand from the count confusion matrix
         "accuracy instead of macro-F1": "my_macro_f1 = np.trace(counts) / counts.sum()",
         "F1 of the mean precision and mean recall": (
             "p = np.mean(np.diag(counts) / counts.sum(axis=0))\n"
@@ -27,4 +27,4 @@ WRONG = [
             "my_macro_f1 = np.average(2 * p * r / (p + r), weights=counts.sum(axis=1))"),
         "mean precision only": "my_macro_f1 = np.mean(np.diag(counts) / counts.sum(axis=0))",
     },
-]
+}

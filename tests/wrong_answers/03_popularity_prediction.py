@@ -1,6 +1,6 @@
 """Likely wrong answers for notebook 03's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
-WRONG = [
-    {  # exercise 1: the baseline R² by hand
+WRONG = {
+    'baseline R² by hand': {  # exercise 1: the baseline R² by hand
         "test mean as the prediction": (
             "prediction = np.full(len(y_test), y_test.mean())\n"
             "sse = np.sum((y_test.to_numpy() - prediction) ** 2)\n"
@@ -17,7 +17,7 @@ WRONG = [
             "sst = np.sum((y_test.to_numpy() - y_train.mean()) ** 2)\n"
             "r2_by_hand = 1 - sse / sst"),
     },
-    {  # exercise 2: does the playlist genre help?
+    'R² with genre': {  # exercise 2: does the playlist genre help?
         "album split instead of the artist split": (
             "genres = pd.CategoricalDtype(sorted(songs['playlist_genre'].unique()))\n"
             "cols = WITH_YEAR + ['playlist_genre']\n"
@@ -37,7 +37,7 @@ WRONG = [
             "genre_model.fit(train[cols].astype({'playlist_genre': genres}), y_train)\n"
             "r2_genre = r2_score(y_train, genre_model.predict(train[cols].astype({'playlist_genre': genres})))"),
     },
-    {  # exercise 3: does a hit model travel in time?
+    'time_model uses the 15 audio features only': {  # exercise 3: does a hit model travel in time?
         "decade_start among the features": (
             "past = hits[hits['decade'].isin(['60s', '70s', '80s', '90s'])]\n"
             "future = hits[hits['decade'].isin(['00s', '10s']) & ~hits['main_artist'].isin(past['main_artist'])]\n"
@@ -59,4 +59,4 @@ WRONG = [
             "time_model = HistGradientBoostingClassifier(random_state=SEED).fit(past[HIT_AUDIO], past['target'])\n"
             "time_auc = roc_auc_score(future['target'], time_model.predict_proba(future[HIT_AUDIO])[:, 1])"),
     },
-]
+}

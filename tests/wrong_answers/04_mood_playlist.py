@@ -1,6 +1,6 @@
 """Likely wrong answers for notebook 04's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
-WRONG = [
-    {  # exercise 1: what the network sees
+WRONG = {
+    "largest difference from the helper's probabilities": {  # exercise 1: what the network sees
         "x and y swapped in the crop": (
             "crop = cv2.resize(grey[x:x + w, y:y + h], (64, 64), interpolation=cv2.INTER_AREA).astype('float32')\n"
             "model_input = (crop / 255.0 - 0.5) * 2.0\n"
@@ -14,7 +14,7 @@ WRONG = [
             "model_input = (crop / 255.0 - 0.5) * 2.0\n"
             "my_probs = emotion.fer_model().predict(model_input[None, :, :, None], verbose=0)[0]"),
     },
-    {  # exercise 2: how much could the plain folds leak?
+    'artists split across plain folds': {  # exercise 2: how much could the plain folds leak?
         "artists with more than one track (108)": (
             "artists_split = int(artists.value_counts().gt(1).sum())\n"
             "worst_overlap = max(len(set(artists.iloc[train]) & set(artists.iloc[test]))\n"
@@ -41,7 +41,7 @@ WRONG = [
             "worst_overlap = max(len(set(artists.iloc[train]) & set(artists.iloc[test]))\n"
             "                    for train, test in stratified.split(X, y))"),
     },
-    {  # exercise 3: a "calm me down" strategy
+    'calm playlist': {  # exercise 3: a "calm me down" strategy
         "valence 0.9 at 150 BPM": (
             "calm_target = pd.Series({'valence': 0.9, 'energy': 0.25, 'tempo': 150, 'mood': 'Calm'})\n"
             "calm_playlist = build_playlist(catalog, calm_target, 15)"),
@@ -55,4 +55,4 @@ WRONG = [
             "calm_target = pd.Series({'valence': 0.5, 'energy': 0.25, 'tempo': 85, 'mood': 'Sad'})\n"
             "calm_playlist = build_playlist(catalog, calm_target, 15)"),
     },
-]
+}

@@ -1,6 +1,6 @@
 """Likely wrong answers for notebook 06's exercises (tests/test_student_copies.py feeds them to the self-checks)."""
-WRONG = [
-    {   # exercise 1: weekend share of minutes
+WRONG = {
+    'weekend share': {   # exercise 1: weekend share of minutes
         "share of plays, not of minutes": "weekend_share = float((plays['local'].dt.day_of_week >= 5).mean())",
         "UTC days instead of local days":
             "weekend_share = plays.loc[plays['ts'].dt.day_of_week >= 5, 'minutes'].sum() / plays['minutes'].sum()",
@@ -8,7 +8,7 @@ WRONG = [
             "weekend_share = plays.loc[plays['local'].dt.day_of_week == 6, 'minutes'].sum() / plays['minutes'].sum()",
         "two days out of seven": "weekend_share = 2 / 7",
     },
-    {   # exercise 2: top artist and streak
+    'top artist': {   # exercise 2: top artist and streak
         "top artist by number of plays":
             "top_artist = plays['artist'].value_counts().index[0]\n"
             "artist_days = plays.loc[plays['stream'] & (plays['artist'] == top_artist), 'local']\n"
@@ -21,7 +21,7 @@ WRONG = [
             "artist_days = plays.loc[plays['stream'] & (plays['artist'] == top_artist), 'local']\n"
             "artist_streak = int(artist_days.dt.tz_localize(None).dt.normalize().nunique())",
     },
-    {   # exercise 3: grouped split and tree AUC
+    'no artist on both sides': {   # exercise 3: grouped split and tree AUC
         "AUC on the training rows":
             "train_idx, test_idx = next(GroupShuffleSplit(n_splits=1, test_size=0.3, random_state=SEED).split(X, y, groups))\n"
             "tree = DecisionTreeClassifier(max_depth=3, random_state=SEED).fit(X.iloc[train_idx], y[train_idx])\n"
@@ -40,4 +40,4 @@ WRONG = [
             "tree = DecisionTreeClassifier(max_depth=3, random_state=SEED).fit(X.iloc[train_idx], y[train_idx])\n"
             "tree_auc = tree.score(X.iloc[test_idx], y[test_idx])",
     },
-]
+}
