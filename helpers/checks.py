@@ -81,13 +81,25 @@ def _number(name: str, answer, hint: str) -> float | None:
     return value
 
 
+def _digits(value: float, *others: float) -> str:
+    """``value`` with at least 6 significant digits, and more when needed to tell it apart from
+    ``others`` (the values it is checked against), so "-0.12499" is never shown as "-0.125".
+    The expected values themselves are not printed: that would give the answer away."""
+    for digits in range(6, 18):
+        text = f"{value:#.{digits}g}"
+        if all(text != f"{other:#.{digits}g}" for other in others):
+            return text.removesuffix(".")
+    return repr(value)
+
+
 def check_close(name: str, answer, expected: float, tol: float = 1e-6, hint: str = "") -> None:
     """The answer is a number within ``tol`` (absolute) of ``expected``."""
     value = _number(name, answer, hint)
     if value is None:
         return
     if abs(value - expected) > tol:
-        _not_yet(name, f"{value:.4g} is not what we expected.", hint)
+        _not_yet(name, f"{_digits(value, expected)} is not what we expected (answers within {tol:g} are accepted).",
+                 hint)
         return
     _ok(name)
 
@@ -98,7 +110,7 @@ def check_between(name: str, answer, low: float, high: float, hint: str = "") ->
     if value is None:
         return
     if not (low <= value <= high):
-        _not_yet(name, f"{value:.4g} is outside the expected range.", hint)
+        _not_yet(name, f"{_digits(value, low, high)} is outside the expected range.", hint)
         return
     _ok(name)
 
