@@ -45,6 +45,9 @@ class DataFile:
     bytes: int
     license: str
     source: str
+    inside: str = ""
+    """``"archive_key:member"`` when the same bytes also sit inside a registered zip: tried first when that
+    zip is in the mirror (no network), and as the fallback when the download fails its check."""
 
     @property
     def credit(self) -> str:
@@ -172,18 +175,18 @@ def fetch(key: str) -> Path:
         return target
     # Without SPOTIFY_ML_DATA the primary path is the cache target itself; otherwise a file there is only read.
     corrupt_local = primary if primary != target and primary.exists() else None
-    zip_item = entry("spotify_songs_zip")
+    archive_key, _, member = item.inside.partition(":")
 
     try:
-        if key == "spotify_songs" and _verified(data_dir() / zip_item.path, zip_item.sha256):
-            return _spotify_songs_from_zip(item, target)  # the mirror's zip: no network needed
+        if archive_key and _verified(data_dir() / entry(archive_key).path, entry(archive_key).sha256):
+            return _from_archive(item, archive_key, member, target)  # the mirror's zip: no network needed
         if target.exists():
             target.unlink()  # our own cache: a corrupt or outdated copy, downloaded once more
         try:
             return _download(item, target)
         except DataChecksumError:
-            if key == "spotify_songs":  # documented fallback: the same bytes inside a zip
-                return _spotify_songs_from_zip(item, target)
+            if archive_key:  # documented fallback (registry column "inside"): the same bytes inside a zip
+                return _from_archive(item, archive_key, member, target)
             raise
     except (DataChecksumError, DataUnavailableError) as exc:
         if corrupt_local is None:
@@ -196,14 +199,15 @@ def fetch(key: str) -> Path:
         ) from exc
 
 
-def _spotify_songs_from_zip(item: DataFile, target: Path) -> Path:
-    archive = fetch("spotify_songs_zip")
+def _from_archive(item: DataFile, archive_key: str, member: str, target: Path) -> Path:
+    """Unpack ``member`` of the registered zip ``archive_key`` into ``target`` and verify it."""
+    archive = fetch(archive_key)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive) as zf, zf.open("spotify_songs.csv") as src, open(target, "wb") as dst:
+    with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(target, "wb") as dst:
         shutil.copyfileobj(src, dst)
     if not _verified(target, item.sha256):
         target.unlink()
-        raise DataChecksumError(f"spotify_songs.csv inside {archive} does not match its sha256.")
+        raise DataChecksumError(f"{member} inside {archive} does not match its sha256.")
     return target
 
 
@@ -422,7 +426,22 @@ def load_streaming_history_example() -> pd.DataFrame:
     """
     return pd.read_json(fetch("streaming_history_example"))
 
+def with_audio_features(tracks: pd.DataFrame, catalog: pd.DataFrame | None = None,
+                        verbose: bool = True) -> tuple[pd.DataFrame, float]:
+    """Join audio features from the open catalogue onto ``tracks`` by ``track_id`` (no Spotify call:
+    Spotify stopped serving audio features to new apps in November 2024).
 
-def path(key: str) -> Path:
-    """The local path of a file that is not a table (the emotion model, the example photos)."""
-    return fetch(key)
+    Returns the tracks that were found (with the 12 ``data.AUDIO_FEATURES`` and ``playlist_genre``)
+    and the match rate. Spotify no longer serves audio features, so tracks missing from the
+    catalogue have none: the notebooks say so rather than guess.
+    """
+    catalog = load_tracks(dedupe=True) if catalog is None else catalog
+    columns = ["track_id", "playlist_genre", *AUDIO_FEATURES]
+    features = catalog[columns].drop_duplicates("track_id")
+    features = features.drop(columns=[c for c in columns[1:] if c in tracks.columns])
+    merged = tracks.merge(features, on="track_id", how="inner")
+    rate = len(merged) / len(tracks) if len(tracks) else 0.0
+    if verbose:
+        print(f"Audio features found for {len(merged)} of {len(tracks)} tracks ({rate:.0%}); "
+              f"the others are not in the open catalogue (it stops in early 2020).")
+    return merged, rate

