@@ -399,9 +399,62 @@ def platform_family(value) -> str | None:
     return "other"
 
 
+def _basic_plays(name: str, raw: pd.DataFrame, left_out: Counter) -> pd.DataFrame:
+    """A basic file's music rows in the tidy columns (podcast rows and rows without a track counted and left out)."""
+    is_podcast = pd.Series(False, index=raw.index)
+    for col in ("podcastName", "episodeName"):
+        if col in raw:
+            is_podcast |= raw[col].notna()
+    for col in ("artistName", "trackName"):
+        if col not in raw:
+            raw[col] = None
+    left_out["podcast"] += int(is_podcast.sum())
+    raw = raw[~is_podcast]
+    no_track = raw["artistName"].isna() & raw["trackName"].isna()
+    left_out["other"] += int(no_track.sum())
+    raw = raw[~no_track]
+    _check_text(name, raw, ["artistName", "trackName"])
+    out = pd.DataFrame({
+        "ts": _timestamps(name, raw["endTime"], "%Y-%m-%d %H:%M", '"YYYY-MM-DD HH:MM" (UTC)', "endTime"),
+        "artist": _text(raw["artistName"]), "track": _text(raw["trackName"]),
+        "ms_played": _milliseconds(name, raw["msPlayed"], "msPlayed"),
+    }, index=raw.index)
+    for col in PLAY_COLUMNS:
+        if col not in out:
+            out[col] = None
+    return out
+
+
+def _extended_plays(name: str, raw: pd.DataFrame, left_out: Counter) -> pd.DataFrame:
+    """An extended file's music rows in the tidy columns (podcasts, audiobooks and others counted and left out)."""
+    for col in EXTENDED_FIELDS:
+        if col not in raw:
+            raw[col] = None
+    is_podcast = raw["spotify_episode_uri"].notna() | raw["episode_name"].notna() | raw["episode_show_name"].notna()
+    is_book = ~is_podcast & (raw["audiobook_uri"].notna() | raw["audiobook_title"].notna()
+                             | raw["audiobook_chapter_uri"].notna())
+    is_music = ~is_podcast & ~is_book & (raw["master_metadata_track_name"].notna() | raw["spotify_track_uri"].notna())
+    left_out["podcast"] += int(is_podcast.sum())
+    left_out["audiobook"] += int(is_book.sum())
+    left_out["other"] += int((~is_podcast & ~is_book & ~is_music).sum())
+    raw = raw[is_music]
+    _check_text(name, raw, [*_EXTENDED_RENAME, "platform", "reason_start", "reason_end"])
+    raw = raw.rename(columns=_EXTENDED_RENAME)
+    return pd.DataFrame({
+        "ts": _timestamps(name, raw["ts"], "ISO8601", 'ISO-8601 UTC, like "2023-05-01T14:03:27Z"', "ts"),
+        "artist": _text(raw["artist"]), "track": _text(raw["track"]), "album": _text(raw["album"]),
+        "ms_played": _milliseconds(name, raw["ms_played"], "ms_played"),
+        "track_uri": _text(raw["track_uri"]),
+        "platform": _text(raw["platform"]).map({v: platform_family(v) for v in raw["platform"].dropna().unique()}),
+        "reason_start": _text(raw["reason_start"]), "reason_end": _text(raw["reason_end"]),
+        "shuffle": _booleans(name, raw["shuffle"], "shuffle"),
+        "skipped": _booleans(name, raw["skipped"], "skipped"),
+    }, index=raw.index)
+
+
 def _frame(name: str, fmt: str, records: list[dict]) -> tuple[pd.DataFrame, Counter, set, set]:
     """Music plays of one file in the tidy columns, rows left out by type, unknown and private field names."""
-    skipped_rows: Counter = Counter()
+    left_out: Counter = Counter()
     keys = set().union(*(r.keys() for r in records)) if records else set()
     unknown, private = keys - KNOWN_FIELDS, keys & PRIVATE_FIELDS
     # Privacy first: the private fields never reach a DataFrame.
@@ -410,63 +463,18 @@ def _frame(name: str, fmt: str, records: list[dict]) -> tuple[pd.DataFrame, Coun
 
     if fmt in ("video", "basic_podcast", "empty") or not records:  # an empty StreamingHistory0.json too
         if fmt in ("video", "basic_podcast"):
-            skipped_rows["video" if fmt == "video" else "podcast"] += len(records)
-        return pd.DataFrame(columns=PLAY_COLUMNS), skipped_rows, unknown, private
+            left_out["video" if fmt == "video" else "podcast"] += len(records)
+        return pd.DataFrame(columns=PLAY_COLUMNS), left_out, unknown, private
 
-    raw = pd.DataFrame.from_records(records)
     if fmt == "basic":
         _require(name, records, ["endTime", "msPlayed"])
-        is_podcast = pd.Series(False, index=raw.index)
-        for col in ("podcastName", "episodeName"):
-            if col in raw:
-                is_podcast |= raw[col].notna()
-        for col in ("artistName", "trackName"):
-            if col not in raw:
-                raw[col] = None
-        skipped_rows["podcast"] += int(is_podcast.sum())
-        raw = raw[~is_podcast]
-        no_track = raw["artistName"].isna() & raw["trackName"].isna()
-        skipped_rows["other"] += int(no_track.sum())
-        raw = raw[~no_track]
-        _check_text(name, raw, ["artistName", "trackName"])
-        out = pd.DataFrame({
-            "ts": _timestamps(name, raw["endTime"], "%Y-%m-%d %H:%M", '"YYYY-MM-DD HH:MM" (UTC)', "endTime"),
-            "artist": _text(raw["artistName"]), "track": _text(raw["trackName"]),
-            "ms_played": _milliseconds(name, raw["msPlayed"], "msPlayed"),
-        }, index=raw.index)
-        for col in PLAY_COLUMNS:
-            if col not in out:
-                out[col] = None
-    else:  # extended
+        out = _basic_plays(name, pd.DataFrame.from_records(records), left_out)
+    else:
         _require(name, records, ["ts", "ms_played"])
-        for col in [*EXTENDED_FIELDS]:
-            if col not in raw:
-                raw[col] = None
-        is_podcast = raw["spotify_episode_uri"].notna() | raw["episode_name"].notna() \
-            | raw["episode_show_name"].notna()
-        is_book = ~is_podcast & (raw["audiobook_uri"].notna() | raw["audiobook_title"].notna()
-                                 | raw["audiobook_chapter_uri"].notna())
-        is_music = ~is_podcast & ~is_book & (raw["master_metadata_track_name"].notna()
-                                             | raw["spotify_track_uri"].notna())
-        skipped_rows["podcast"] += int(is_podcast.sum())
-        skipped_rows["audiobook"] += int(is_book.sum())
-        skipped_rows["other"] += int((~is_podcast & ~is_book & ~is_music).sum())
-        raw = raw[is_music]
-        _check_text(name, raw, [*_EXTENDED_RENAME, "platform", "reason_start", "reason_end"])
-        raw = raw.rename(columns=_EXTENDED_RENAME)
-        out = pd.DataFrame({
-            "ts": _timestamps(name, raw["ts"], "ISO8601", 'ISO-8601 UTC, like "2023-05-01T14:03:27Z"', "ts"),
-            "artist": _text(raw["artist"]), "track": _text(raw["track"]), "album": _text(raw["album"]),
-            "ms_played": _milliseconds(name, raw["ms_played"], "ms_played"),
-            "track_uri": _text(raw["track_uri"]),
-            "platform": _text(raw["platform"]).map({v: platform_family(v) for v in raw["platform"].dropna().unique()}),
-            "reason_start": _text(raw["reason_start"]), "reason_end": _text(raw["reason_end"]),
-            "shuffle": _booleans(name, raw["shuffle"], "shuffle"),
-            "skipped": _booleans(name, raw["skipped"], "skipped"),
-        }, index=raw.index)
+        out = _extended_plays(name, pd.DataFrame.from_records(records), left_out)
     out["source_format"] = "basic" if fmt == "basic" else "extended"
     out["_file"] = name
-    return out, skipped_rows, unknown, private
+    return out, left_out, unknown, private
 
 
 def _tidy_types(df: pd.DataFrame) -> pd.DataFrame:
@@ -517,6 +525,25 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     Plays dated before 2008 or in the future (a device with a wrong clock) are left out with a
     warning and counted in the summary as ``bad_dates_removed``.
     """
+    sources = _all_sources(path)
+    df, summary = _read(sources)
+    df, summary["bad_dates_removed"] = _drop_bad_dates(df, {name: short for name, short, _, _ in sources})
+    df, summary["duplicates_removed"] = _drop_duplicates(df)
+    df, summary["basic_overlap_removed"] = _drop_basic_overlap(df)
+    df = df.sort_values("ts", kind="stable").reset_index(drop=True)[PLAY_COLUMNS]
+    summary["music_plays"] = int(len(df))
+    df.attrs["summary"] = {k: summary[k] for k in SUMMARY_KEYS}
+    if verbose:
+        print(summary_text(df))
+    return df
+
+
+SUMMARY_KEYS = ["files", "formats", "music_plays", "left_out", "duplicates_removed", "bad_dates_removed",
+                "basic_overlap_removed", "unknown_fields", "private_fields_dropped"]
+
+
+def _all_sources(path) -> list[tuple[str, str, str | None, bytes]]:
+    """Every history file behind ``path`` (paths, folders, zips, uploads), each read once."""
     sources, seen = [], set()
     for p in _inputs(path):
         found = _upload_sources(p) if isinstance(p, dict) else _sources(Path(p).expanduser().resolve())
@@ -524,9 +551,12 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
             if source[0] not in seen:   # the same file named twice is read once
                 seen.add(source[0])
                 sources.append(source)
+    return sources
 
+
+def _read(sources: list) -> tuple[pd.DataFrame, dict]:
+    """All music plays of the files, typed, and what reading them found (formats, rows left out, field names)."""
     frames, left_out, unknown, private, formats, files = [], Counter(), set(), set(), set(), []
-    short_names = {name: short for name, short, _, _ in sources}
     for name, short, kind, raw in sources:
         records = _records(name, raw)
         fmt = _detect(name, kind, records)
@@ -540,57 +570,49 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
         files.append(short)
         if len(frame):
             frames.append(frame)
-
     if frames:
         df = pd.concat(frames, ignore_index=True)
     else:
         df = pd.DataFrame({c: pd.Series(dtype=object) for c in [*PLAY_COLUMNS, "_file"]})
-    df = _tidy_types(df)
+    return _tidy_types(df), {
+        "files": files, "formats": sorted(formats),
+        "left_out": {k: int(left_out.get(k, 0)) for k in ("podcast", "audiobook", "video", "other")},
+        "unknown_fields": sorted(unknown), "private_fields_dropped": sorted(private),
+    }
 
-    # Plays before Spotify existed or in the future come from a device with a wrong clock (1970 is
-    # a reset clock). They are dropped with a warning: kept, they would stretch every time plot
-    # over decades; an error would stop a student whose export is otherwise fine.
+
+def _drop_bad_dates(df: pd.DataFrame, short_names: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """Plays before Spotify existed or in the future come from a device with a wrong clock (1970 is a reset
+    clock): dropped with a warning. Kept, they would stretch every time plot over decades; an error would stop
+    a student whose export is otherwise fine."""
     lo, hi = pd.Timestamp(FIRST_PLAY_DATE, tz="UTC"), pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)
     bad_date = ((df["ts"] < lo) | (df["ts"] > hi)).to_numpy(dtype=bool)
-    if bad_date.any():
+    n = int(bad_date.sum())
+    if n:
         where = ", ".join(sorted({short_names.get(f, f) for f in df.loc[bad_date, "_file"]}))
-        n = int(bad_date.sum())
         plays = f"{n:,} plays in {where} have" if n != 1 else f"1 play in {where} has"
         warnings.warn(f"{plays} a time (ts / endTime) before {FIRST_PLAY_DATE} or in the future, so the "
                       f"device's clock was wrong; left out (df.attrs['summary']['bad_dates_removed']).",
-                      stacklevel=2)
-        df = df[~bad_date]
+                      stacklevel=3)
+    return df[~bad_date], n
 
-    # The same play in two overlapping files: keep it once. Count repeats of each play per file,
-    # so that a track genuinely played twice in the same minute (same file) stays twice.
+
+def _drop_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The same play in two overlapping files is kept once. Repeats of a play are counted per file, so a
+    track genuinely played twice in the same minute (the same file) stays twice."""
     occurrence = df.groupby(["_file", *_DEDUPE_KEY], sort=False, dropna=False).cumcount()
     dup = df[_DEDUPE_KEY].assign(_occurrence=occurrence).duplicated()
-    duplicates = int(dup.sum())
-    df = df[~dup]
+    return df[~dup], int(dup.sum())
 
-    overlap = 0
+
+def _drop_basic_overlap(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Basic plays inside the period the extended files cover are the same plays at minute resolution."""
     is_ext = df["source_format"] == "extended"
-    if is_ext.any() and (~is_ext).any():
-        lo, hi = df.loc[is_ext, "ts"].min(), df.loc[is_ext, "ts"].max()
-        inside = ~is_ext & df["ts"].between(lo.floor("min"), hi.ceil("min"))
-        overlap = int(inside.sum())
-        df = df[~inside]
-
-    df = df.sort_values("ts", kind="stable").reset_index(drop=True)[PLAY_COLUMNS]
-    df.attrs["summary"] = {
-        "files": files,
-        "formats": sorted(formats),
-        "music_plays": int(len(df)),
-        "left_out": {k: int(left_out.get(k, 0)) for k in ("podcast", "audiobook", "video", "other")},
-        "duplicates_removed": duplicates,
-        "bad_dates_removed": int(bad_date.sum()),
-        "basic_overlap_removed": overlap,
-        "unknown_fields": sorted(unknown),
-        "private_fields_dropped": sorted(private),
-    }
-    if verbose:
-        print(summary_text(df))
-    return df
+    if not (is_ext.any() and (~is_ext).any()):
+        return df, 0
+    lo, hi = df.loc[is_ext, "ts"].min(), df.loc[is_ext, "ts"].max()
+    inside = ~is_ext & df["ts"].between(lo.floor("min"), hi.ceil("min"))
+    return df[~inside], int(inside.sum())
 
 
 def load_user_export(path, min_plays: int) -> pd.DataFrame:

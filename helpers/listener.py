@@ -57,11 +57,12 @@ Everything is deterministic for a seed. The folder holds ``README_SYNTHETIC.txt`
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .files import write_atomically
 
 __all__ = ["simulate_export", "SKIP_EFFECTS", "LISTENER_TIMEZONE", "EXPORT_FOLDER", "FIELDS",
            "DEFAULT_YEARS", "DEFAULT_SEED", "demo_export_dir"]
@@ -74,7 +75,7 @@ DEFAULT_YEARS = (2021, 2024)
 DEFAULT_SEED = 2026
 MIN_SESSION_GAP_MIN = 35
 SKIPPED_NULL_DAYS = 200
-MAX_FILE_BYTES = 12_000_000
+SPLIT_FILE_BYTES = 12_000_000
 """Spotify splits the history into files of roughly this size (about 12 MB each)."""
 
 FIELDS = [
@@ -262,35 +263,53 @@ def _pick_tracks(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray,
 
 def _simulate_plays(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray,
                     rng: np.random.Generator, skip_shift: float = 0.0) -> pd.DataFrame:
-    """Skips, reasons and play lengths, one position at a time across all sessions."""
-    e = SKIP_EFFECTS
+    """Tracks, skips, reasons and play lengths of every play of every session."""
     lengths = sessions["length"].to_numpy()
     sess = np.repeat(np.arange(len(sessions)), lengths)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     position = np.arange(len(sess)) - starts[sess] + 1
     track = _pick_tracks(sessions, lib, taste, rng)
     podcast = sessions["podcast"].to_numpy()[sess]
-    platform = sessions["platform"].to_numpy()[sess]
-    shuffle = sessions["shuffle"].to_numpy()[sess]
-    yi = sessions["year_index"].to_numpy()[sess]
-    hour = sessions["hour"].to_numpy()[sess]
-    weekend = sessions["weekend"].to_numpy()[sess]
-    last = position == lengths[sess]
+    base = _skip_log_odds(sessions, sess, position, track, lib, taste, rng) + skip_shift
+    reason_start, reason_end, skip, error = _skips(base, position, sessions["platform"].to_numpy()[sess], podcast, rng)
 
+    # The last play of a session: sometimes stopped part-way instead of finishing.
+    n = len(sess)
+    stop = (position == lengths[sess]) & (reason_end == "trackdone") & (rng.random(n) < 0.4)
+    reason_end[stop] = rng.choice(["endplay", "logout", "unexpected-exit"], size=int(stop.sum()),
+                                  p=[0.7, 0.2, 0.1])
+    ms = _play_lengths(lib["duration_ms"].to_numpy()[track], skip, stop, error, rng)
+    return pd.DataFrame({
+        "session": sess, "position": position, "track": track, "podcast": podcast,
+        "reason_start": reason_start, "reason_end": reason_end, "skip": skip,
+        "ms_played": ms.astype(np.int64), "log_odds": base,
+    })
+
+
+def _skip_log_odds(sessions: pd.DataFrame, sess: np.ndarray, position: np.ndarray, track: np.ndarray,
+                   lib: pd.DataFrame, taste: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Every term of ``SKIP_EFFECTS`` but the reason the play started (which depends on the play before)."""
+    e = SKIP_EFFECTS
+    yi, hour = sessions["year_index"].to_numpy()[sess], sessions["hour"].to_numpy()[sess]
     appeal = rng.normal(0.0, e["track_appeal_sd"], size=len(lib))
     duration = lib["duration_ms"].to_numpy()[track]
-    base = (e["intercept"] + skip_shift + e["taste_match"] * taste[yi, track] + appeal[track]
-            + e["shuffle"] * shuffle + e["log_position"] * np.log(position)
+    return (e["intercept"] + e["taste_match"] * taste[yi, track] + appeal[track]
+            + e["shuffle"] * sessions["shuffle"].to_numpy()[sess] + e["log_position"] * np.log(position)
             + e["night"] * (hour <= 5) + e["morning"] * ((hour >= 6) & (hour <= 9))
-            + e["weekend"] * weekend
-            + np.array([0.0, e["platform_desktop"], e["platform_web"], e["platform_speaker"]])[platform]
+            + e["weekend"] * sessions["weekend"].to_numpy()[sess]
+            + np.array([0.0, e["platform_desktop"], e["platform_web"], e["platform_speaker"]])[
+                sessions["platform"].to_numpy()[sess]]
             + e["speechiness"] * lib["speechiness"].to_numpy()[track]
             + e["instrumentalness"] * lib["instrumentalness"].to_numpy()[track]
             + e["duration_min"] * (duration / 60_000 - 3.5))
 
-    n = len(sess)
-    reason_start = np.empty(n, dtype=object)
-    reason_end = np.empty(n, dtype=object)
+
+def _skips(base: np.ndarray, position: np.ndarray, platform: np.ndarray, podcast: np.ndarray,
+           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Why each play started and ended, and whether it was skipped, one session position at a time:
+    a play started with the next button (the previous one was skipped) is skipped more often."""
+    e, n = SKIP_EFFECTS, len(base)
+    reason_start, reason_end = np.empty(n, dtype=object), np.empty(n, dtype=object)
     skip = np.zeros(n, dtype=bool)
     error = rng.random(n) < 0.003
     first_reason = np.where(platform == 3,
@@ -303,34 +322,26 @@ def _simulate_plays(sessions: pd.DataFrame, lib: pd.DataFrame, taste: np.ndarray
     u = rng.random(n)
     for k in range(1, int(position.max()) + 1):
         idx = np.flatnonzero(position == k)
-        if k == 1:
-            rs = first_reason[idx]
-        else:
-            rs = np.array([next_start[r] for r in reason_end[idx - 1]], dtype=object)
+        rs = first_reason[idx] if k == 1 else np.array([next_start[r] for r in reason_end[idx - 1]], dtype=object)
         reason_start[idx] = rs
         z = base[idx] + e["reason_start_fwdbtn"] * (rs == "fwdbtn") + e["reason_start_clickrow"] * (rs == "clickrow")
         s = (u[idx] < _sigmoid(z)) & ~podcast[idx] & ~error[idx]
         skip[idx] = s
         reason_end[idx] = np.where(error[idx], "trackerror", np.where(s, skip_end[idx], "trackdone"))
+    return reason_start, reason_end, skip, error
 
-    # The last play of a session: sometimes stopped part-way instead of finishing.
-    stop = last & (reason_end == "trackdone") & (rng.random(n) < 0.4)
-    reason_end[stop] = rng.choice(["endplay", "logout", "unexpected-exit"], size=int(stop.sum()),
-                                  p=[0.7, 0.2, 0.1])
 
-    # How long each play lasted.
+def _play_lengths(duration: np.ndarray, skip: np.ndarray, stop: np.ndarray, error: np.ndarray,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Milliseconds played: most skips within seconds (some after 30 s), stops part-way, errors at once."""
+    n = len(duration)
     early = rng.random(n) < 0.75
     skip_ms = np.where(early, np.exp(rng.normal(np.log(9_000), 0.7, size=n)),
                        30_000 + rng.exponential(50_000, size=n))
     ms = duration - rng.integers(0, 400, size=n)
     ms = np.where(skip, np.minimum(skip_ms, duration - 1_000), ms)
     ms = np.where(stop, duration * rng.uniform(0.05, 0.95, size=n), ms)
-    ms = np.where(error, rng.integers(0, 2_000, size=n), ms)
-    return pd.DataFrame({
-        "session": sess, "position": position, "track": track, "podcast": podcast,
-        "reason_start": reason_start, "reason_end": reason_end, "skip": skip,
-        "ms_played": ms.astype(np.int64), "log_odds": base,
-    })
+    return np.where(error, rng.integers(0, 2_000, size=n), ms)
 
 
 def _timeline(sessions: pd.DataFrame, plays: pd.DataFrame, rng: np.random.Generator,
@@ -361,11 +372,6 @@ def _timeline(sessions: pd.DataFrame, plays: pd.DataFrame, rng: np.random.Genera
     return play_start, play_start + ms
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
-
 
 def _fake_ids(rng: np.random.Generator, n: int, length: int = 22) -> list[str]:
     return ["".join(row) for row in _BASE62[rng.integers(0, 62, size=(n, length))]]
@@ -384,7 +390,7 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     tests use it to check that lessons hold on many kinds of listener.
 
     The folder holds ``Streaming_History_Audio_<first>-<last>_<N>.json`` files (one year in the
-    name when a file covers only one), split at about ``MAX_FILE_BYTES`` as Spotify does, and
+    name when a file covers only one), split at about ``SPLIT_FILE_BYTES`` as Spotify does, and
     ``README_SYNTHETIC.txt``. Old ``Streaming_History_Audio_*.json`` files in that folder are
     replaced (each file atomically, so a concurrent reader never sees half a file). The behavioural model and ``SKIP_EFFECTS`` are documented at the top of this module.
     """
@@ -400,111 +406,99 @@ def simulate_export(out_dir=None, years=DEFAULT_YEARS, seed: int = DEFAULT_SEED,
     ideal_energy = np.linspace(0.78, 0.50, n_years) if n_years > 1 else np.array([0.7])
     lib = _library(catalog, genre_pref, rng)
     taste = _taste(lib, genre_pref, ideal_energy)
-
     sessions = _sessions(year_list, rng)
     plays = _simulate_plays(sessions, lib, taste, rng, skip_shift)
+    columns = _export_columns(sessions, plays, lib, year_list, rng)
+    records = [dict(zip(FIELDS, row)) for row in zip(*(columns[field] for field in FIELDS))]
+
+    folder = (Path(out_dir) if out_dir is not None else demo_export_dir()) / EXPORT_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    n_files = _write_export(folder, records)
+    write_atomically(folder / "README_SYNTHETIC.txt",
+                     _README.format(seed=seed, first=year_list[0], last=year_list[-1], plays=len(records), files=n_files))
+    return folder
+
+
+def _export_columns(sessions: pd.DataFrame, plays: pd.DataFrame, lib: pd.DataFrame, year_list: list[int],
+                    rng: np.random.Generator) -> dict[str, list]:
+    """Every field of every play as Spotify writes it (one list per field): music and podcast episodes,
+    on the timeline of the sessions, cut at the end of the last year."""
     pod = plays["podcast"].to_numpy()
     shows = rng.integers(0, len(_PODCAST_SHOWS), size=len(plays))
     show_minutes = np.array([m for _, m in _PODCAST_SHOWS])[shows]
     podcast_ms = (show_minutes * 60_000 * rng.uniform(0.3, 1.0, size=len(plays))).astype(np.int64)
     start, end = _timeline(sessions, plays, rng, podcast_ms)
-
-    # Drop plays that spill past the last year (the export covers whole years only).
-    limit = pd.Timestamp(f"{year_list[-1] + 1}-01-01", tz="UTC").value // 1_000_000
-    keep = end < limit
+    keep = end < pd.Timestamp(f"{year_list[-1] + 1}-01-01", tz="UTC").value // 1_000_000  # whole years only
     n = int(keep.sum())
-    sess = plays["session"].to_numpy()[keep]
-    track = plays["track"].to_numpy()[keep]
-    pod = pod[keep]
-    end, start = end[keep], start[keep]
-    platform = sessions["platform"].to_numpy()[sess]
-    ts = pd.to_datetime(end, unit="ms", utc=True)
-    verbose = ts.year < 2023
-    platform_str = [(_PLATFORM_STRINGS[_PLATFORMS[p]][0 if v else 1]) for p, v in zip(platform, verbose)]
-    ts_str = list(ts.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    skip_flag = plays["skip"].to_numpy()[keep]
+    sess, track, pod, shows = plays["session"].to_numpy()[keep], plays["track"].to_numpy()[keep], pod[keep], shows[keep]
+    ts = pd.to_datetime(end[keep], unit="ms", utc=True)
+    platform, verbose = sessions["platform"].to_numpy()[sess], ts.year < 2023   # older exports name the model
     null_before = pd.Timestamp(f"{year_list[0]}-01-01", tz="UTC") + pd.Timedelta(days=SKIPPED_NULL_DAYS)
     skipped_known = np.asarray(ts >= null_before)
     ip_last = rng.integers(1, 255, size=len(sessions))[sess]
-    episode_ids = _fake_ids(rng, len(_PODCAST_SHOWS) * 50)
-    ms_played = np.where(pod, podcast_ms[keep], plays["ms_played"].to_numpy()[keep])
-    reason_start = plays["reason_start"].to_numpy()[keep]
-    reason_end = plays["reason_end"].to_numpy()[keep]
-    pod_done = pod & (podcast_ms[keep] >= 0.98 * np.array([m for _, m in _PODCAST_SHOWS])[shows[keep]] * 60_000)
-    reason_end = np.where(pod, np.where(pod_done, "trackdone", "endplay"), reason_end)
+    episode_ids = np.array(_fake_ids(rng, len(_PODCAST_SHOWS) * 50))
+    pod_done = pod & (podcast_ms[keep] >= 0.98 * show_minutes[keep] * 60_000)
+    reason_end = np.where(pod, np.where(pod_done, "trackdone", "endplay"), plays["reason_end"].to_numpy()[keep])
     episode_no = rng.integers(0, 50, size=n)
-    shuffle = sessions["shuffle"].to_numpy()[sess]
-    offline = sessions["offline"].to_numpy()[sess]
-    incognito = sessions["incognito"].to_numpy()[sess]
 
-    names = lib["track_name"].to_numpy()
-    artists = lib["track_artist"].to_numpy()
-    albums = lib["track_album_name"].to_numpy()
-    ids = lib["track_id"].to_numpy()
-    show_of = shows[keep]
-    records = []
-    for i in range(n):
-        is_pod = bool(pod[i])
-        t = track[i]
-        records.append({
-            "ts": ts_str[i],
-            "platform": platform_str[i],
-            "ms_played": int(ms_played[i]),
-            "conn_country": CONN_COUNTRY,
-            "ip_addr": f"192.0.2.{ip_last[i]}",
-            "master_metadata_track_name": None if is_pod else str(names[t]),
-            "master_metadata_album_artist_name": None if is_pod else str(artists[t]),
-            "master_metadata_album_album_name": None if is_pod else str(albums[t]),
-            "spotify_track_uri": None if is_pod else f"spotify:track:{ids[t]}",
-            "episode_name": f"Episode {episode_no[i] + 1}" if is_pod else None,
-            "episode_show_name": _PODCAST_SHOWS[show_of[i]][0] if is_pod else None,
-            "spotify_episode_uri": (f"spotify:episode:{episode_ids[show_of[i] * 50 + episode_no[i]]}"
-                                    if is_pod else None),
-            "audiobook_title": None,
-            "audiobook_uri": None,
-            "audiobook_chapter_uri": None,
-            "audiobook_chapter_title": None,
-            "reason_start": str(reason_start[i]),
-            "reason_end": str(reason_end[i]),
-            "shuffle": bool(shuffle[i]),
-            "skipped": (bool(skip_flag[i]) if skipped_known[i] else None),
-            "offline": bool(offline[i]),
-            "offline_timestamp": int(start[i] // 1000),
-            "incognito_mode": bool(incognito[i]),
-        })
+    def music(values, fmt=str):
+        return [None if p else fmt(v) for p, v in zip(pod, values)]
 
-    folder = Path(out_dir) if out_dir is not None else demo_export_dir()
-    folder = folder / EXPORT_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    # Spotify's files are indented JSON arrays. Each record is encoded by json's fast C encoder with
-    # the indentation in the item separator (every value is a scalar), then files are cut at about
-    # MAX_FILE_BYTES.
+    def podcast(values):
+        return [str(v) if p else None for p, v in zip(pod, values)]
+
+    nothing = [None] * n
+    return {
+        "ts": list(ts.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        "platform": [_PLATFORM_STRINGS[_PLATFORMS[p]][0 if v else 1] for p, v in zip(platform, verbose)],
+        "ms_played": np.where(pod, podcast_ms[keep], plays["ms_played"].to_numpy()[keep]).astype(int).tolist(),
+        "conn_country": [CONN_COUNTRY] * n,
+        "ip_addr": [f"192.0.2.{i}" for i in ip_last],
+        "master_metadata_track_name": music(lib["track_name"].to_numpy()[track]),
+        "master_metadata_album_artist_name": music(lib["track_artist"].to_numpy()[track]),
+        "master_metadata_album_album_name": music(lib["track_album_name"].to_numpy()[track]),
+        "spotify_track_uri": music(lib["track_id"].to_numpy()[track], lambda i: f"spotify:track:{i}"),
+        "episode_name": podcast([f"Episode {e + 1}" for e in episode_no]),
+        "episode_show_name": podcast([_PODCAST_SHOWS[s][0] for s in shows]),
+        "spotify_episode_uri": podcast([f"spotify:episode:{episode_ids[s * 50 + e]}" for s, e in zip(shows, episode_no)]),
+        "audiobook_title": nothing, "audiobook_uri": nothing, "audiobook_chapter_uri": nothing,
+        "audiobook_chapter_title": nothing,
+        "reason_start": plays["reason_start"].to_numpy()[keep].astype(str).tolist(),
+        "reason_end": reason_end.astype(str).tolist(),
+        "shuffle": sessions["shuffle"].to_numpy()[sess].astype(bool).tolist(),
+        "skipped": [bool(s) if known else None for s, known in zip(plays["skip"].to_numpy()[keep], skipped_known)],
+        "offline": sessions["offline"].to_numpy()[sess].astype(bool).tolist(),
+        "offline_timestamp": (start[keep] // 1000).astype(int).tolist(),
+        "incognito_mode": sessions["incognito"].to_numpy()[sess].astype(bool).tolist(),
+    }
+
+
+def _write_export(folder: Path, records: list[dict]) -> int:
+    """Write ``records`` as Spotify does, indented JSON arrays cut at about ``SPLIT_FILE_BYTES``; returns the
+    number of files. Each file is renamed into place (a concurrent reader sees whole files only), and files
+    of an earlier run with other names are removed afterwards."""
+    # Each record is encoded by json's fast C encoder with the indentation in the item separator (every
+    # value is a scalar).
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")).encode
     texts = ["  {\n    " + encode(r)[1:-1] + "\n  }" for r in records]
     chunks, current, size = [], [], 2
     for i, text in enumerate(texts):
         length = len(text.encode("utf-8")) + 2
-        if current and size + length > MAX_FILE_BYTES:
+        if current and size + length > SPLIT_FILE_BYTES:
             chunks.append(current)
             current, size = [], 2
         current.append(i)
         size += length
     if current:
         chunks.append(current)
-    # Each file is written beside its target and renamed into place (atomic), so a notebook
-    # reading the folder while another run rewrites it sees whole files only. Files of an
-    # earlier run with other names are removed afterwards.
     written = set()
     for number, chunk in enumerate(chunks):
         first, last = records[chunk[0]]["ts"][:4], records[chunk[-1]]["ts"][:4]
         span = first if first == last else f"{first}-{last}"
         target = folder / f"Streaming_History_Audio_{span}_{number}.json"
-        _write_atomic(target, "[\n" + ",\n".join(texts[i] for i in chunk) + "\n]")
+        write_atomically(target, "[\n" + ",\n".join(texts[i] for i in chunk) + "\n]")
         written.add(target.name)
     for old in folder.glob("Streaming_History_Audio_*.json"):
         if old.name not in written:
             old.unlink(missing_ok=True)
-    _write_atomic(folder / "README_SYNTHETIC.txt",
-                  _README.format(seed=seed, first=year_list[0], last=year_list[-1], plays=n, files=len(chunks)))
-    return folder
-
+    return len(chunks)

@@ -18,6 +18,7 @@ except ImportError:  # Windows: no lock; notebooks there run one at a time anywa
     fcntl = None
 
 from .errors import ResultsError
+from .files import write_atomically
 
 RESULTS_ENV = "SPOTIFY_ML_RESULTS"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +86,7 @@ def record(name: str, value: float, notebook: str | None = None) -> float:
     with _locked(p):
         values = load(notebook)
         values[name] = number
-        _write_atomically(p, json.dumps(values, indent=2, sort_keys=True) + "\n")
+        write_atomically(p, json.dumps(values, indent=2, sort_keys=True) + "\n")
     return number
 
 
@@ -101,14 +102,3 @@ def _locked(path: Path):
         finally:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a temp file in the same folder, then rename it over ``path``: readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")   # one per process: no clash even unlocked
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

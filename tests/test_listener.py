@@ -81,7 +81,7 @@ def test_folder_and_file_names_follow_spotify(export, records):
     for path, m in zip(sorted(folder.glob("*.json")), (FILE_NAME.match(p.name) for p in sorted(folder.glob("*.json")))):
         years = {r["ts"][:4] for r in json.loads(path.read_text(encoding="utf-8"))}
         assert min(years) == m.group(1) and max(years) == (m.group(2) or m.group(1)), path.name
-        assert path.stat().st_size <= listener.MAX_FILE_BYTES
+        assert path.stat().st_size <= listener.SPLIT_FILE_BYTES
     readme = (folder / "README_SYNTHETIC.txt").read_text()
     assert "SYNTHETIC" in readme and str(len(records)) in readme
 
