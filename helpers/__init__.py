@@ -14,7 +14,8 @@ from . import checks, data, errors, plotting, results, spotify
 from .errors import CourseError
 from .quiet import quiet_native_stderr
 
-__all__ = ["checks", "data", "errors", "plotting", "results", "spotify", "CourseError", "quiet_native_stderr", "set_seeds", "setup_notebook"]
+__all__ = ["checks", "data", "errors", "plotting", "results", "spotify", "CourseError", "quiet_native_stderr", "set_seeds",
+           "setup_notebook", "show_source"]
 __version__ = "0.1.0"
 
 DEFAULT_SEED = 42
@@ -38,3 +39,13 @@ def setup_notebook(stem: str, seed: int = DEFAULT_SEED) -> None:
     set_seeds(seed)
     plotting.use_style()
     results.set_notebook(stem)
+
+
+def show_source(*functions) -> None:
+    """Show the code of helpers a lesson teaches but keeps in ``helpers/`` because a later lesson reuses it."""
+    import inspect
+
+    from IPython.display import Code, display
+
+    for function in functions:
+        display(Code(inspect.getsource(function), language="python"))

@@ -1,8 +1,10 @@
-"""Ranking metrics for recommenders: top-k lists, precision@k, recall@k, NDCG@k, MAP@k, MRR@k,
-hit rate@k, catalogue coverage and novelty.
+"""Evaluating recommenders: the per-user hold-out split, the user x item matrix, the popularity baseline,
+top-k lists, precision@k, recall@k, NDCG@k, MAP@k, MRR@k, hit rate@k, catalogue coverage and novelty.
 
-The notebooks build the models; these functions only score their ranked lists, the same way for
-every model, so that a comparison table compares like with like.
+Used by lesson 01 (which shows this code where it first needs it) and the Spark companion
+(notebooks/extras/01_recommender_spark.ipynb), which must split and score exactly as lesson 01 does
+for its numbers to be comparable. The lessons build the models; these functions only split the data
+and score ranked lists, the same way for every model, so that a comparison table compares like with like.
 
 Conventions: ``scores`` is a (users x items) array, higher is better; ``relevant`` holds, for each
 row, the items held out for that user (a list of sets/arrays, or a sparse matrix whose non-zeros
@@ -11,9 +13,12 @@ are the held-out items). Users with nothing held out must be left out by the cal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 
 def top_k(scores, k: int = 10, exclude=None) -> np.ndarray:
@@ -109,3 +114,51 @@ def novelty(top: np.ndarray | Sequence, popularity) -> float:
     if (p <= 0).any() or (p > 1).any():
         raise ValueError("popularity shares must lie in (0, 1]: smooth items nobody chose")
     return float((-np.log2(p)).mean())
+
+
+def per_user_holdout(frame: pd.DataFrame, frac: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split rows so that each user (column ``u``) has ``frac`` of their items (rounded down) on the held-out side."""
+    r = np.random.default_rng(seed).random(len(frame))
+    rank = frame.assign(r=r).groupby("u")["r"].rank(method="first")
+    size = frame.groupby("u")["u"].transform("size")
+    out = rank <= np.floor(frac * size)
+    return frame[~out], frame[out]
+
+
+def to_matrix(frame: pd.DataFrame, shape: tuple[int, int], values=None) -> sp.csr_matrix:
+    """The (users x items) sparse matrix of ``frame``'s (``u``, ``i``) pairs: 1 each, or ``values``."""
+    vals = np.ones(len(frame), np.float32) if values is None else values
+    return sp.csr_matrix((vals, (frame["u"], frame["i"])), shape=shape, dtype=np.float32)
+
+
+def popularity_model(X) -> Callable:
+    """The baseline every recommender must beat: each item scored by how many users chose it in ``X``."""
+    counts = np.asarray((X > 0).sum(axis=0)).ravel().astype(np.float32)
+    return lambda users: np.tile(counts, (len(users), 1))
+
+
+@dataclass
+class TopK:
+    """What ``evaluate_top_k`` measured: mean metrics, each user's values, the lists and their users."""
+
+    summary: dict[str, float]
+    per_user: dict[str, np.ndarray]
+    top: np.ndarray
+    users: np.ndarray
+
+
+def evaluate_top_k(score_fn: Callable, seen, held_out, k: int = 10, batch: int = 512) -> TopK:
+    """Score ``score_fn(users) -> (len(users) x items)`` for every user with held-out items.
+
+    Items in ``seen`` (the training matrix) are never recommended. ``summary`` holds the mean of each
+    ranking metric, catalogue coverage and novelty (each item's share of users in ``seen``; an item
+    nobody chose counts as one user); ``per_user`` the values behind the means, for paired intervals.
+    """
+    users = np.flatnonzero(held_out.getnnz(axis=1))
+    top = np.vstack([top_k(score_fn(users[s:s + batch]), k, exclude=seen[users[s:s + batch]])
+                     for s in range(0, len(users), batch)])
+    share = np.maximum(seen.getnnz(axis=0), 1) / seen.shape[0]
+    values = per_user_metrics(top, held_out[users], k)
+    summary = {**{name: float(v.mean()) for name, v in values.items()},
+               "coverage": coverage(top, seen.shape[1]), "novelty": novelty(top, share)}
+    return TopK(summary, values, top, users)

@@ -88,3 +88,30 @@ def test_novelty_is_mean_self_information_in_bits():
     assert recsys.novelty(np.array([[0, 1], [2, 3]]), share) == pytest.approx((1 + 2 + 10 + 0) / 4)
     with pytest.raises(ValueError, match="smooth"):
         recsys.novelty(np.array([[0]]), np.array([0.0]))
+
+
+def test_per_user_holdout_holds_out_the_share_of_each_user_rounded_down():
+    import pandas as pd
+
+    frame = pd.DataFrame({"u": [0] * 10 + [1] * 3 + [2], "i": list(range(10)) + [0, 1, 2] + [5]})
+    kept, held = recsys.per_user_holdout(frame, 0.2, seed=1)
+    assert held.groupby("u").size().to_dict() == {0: 2}          # 20% of 10; of 3 and of 1 nothing
+    assert len(kept) + len(held) == len(frame) and not set(kept.index) & set(held.index)
+    again = recsys.per_user_holdout(frame, 0.2, seed=1)[1]
+    assert again.index.tolist() == held.index.tolist()            # the same seed, the same split
+
+
+def test_evaluate_top_k_scores_unseen_items_only_and_keeps_per_user_values():
+    import pandas as pd
+
+    seen = recsys.to_matrix(pd.DataFrame({"u": [0, 1], "i": [0, 0]}), (3, 4))
+    held = recsys.to_matrix(pd.DataFrame({"u": [0, 1], "i": [1, 3]}), (3, 4))
+    scores = np.array([[9.0, 1.0, 2.0, 0.0]] * 3)                 # item 0 is best but already seen
+    result = recsys.evaluate_top_k(lambda users: scores[users], seen, held, k=1)
+    assert result.users.tolist() == [0, 1]                        # user 2 has nothing held out
+    assert result.top.ravel().tolist() == [2, 2]                  # 0 excluded; 2 beats 1
+    assert result.per_user["hit_rate"].tolist() == [0.0, 0.0]
+    best = recsys.evaluate_top_k(lambda users: np.array([[0, 5, 0, 1], [0, 1, 0, 5]], float)[: len(users)], seen, held, k=1)
+    assert best.summary["precision"] == 1.0 and best.summary["coverage"] == 0.5
+    pop = recsys.popularity_model(seen + held)(np.array([0, 1]))
+    assert pop.shape == (2, 4) and pop[0].tolist() == [2, 1, 0, 1]

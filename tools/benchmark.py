@@ -14,52 +14,36 @@ import os
 import platform
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import papermill
-import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from helpers import results  # noqa: E402
+from helpers.memory import PeakMemory  # noqa: E402
 
-BUDGET_S = {"01_recommender": 240}
-DEFAULT_BUDGET_S = 180
+sys.path.insert(0, str(REPO / "tools"))
+import lessons  # noqa: E402
 
-
-def _peak_rss(stop: threading.Event, peak: list[float]) -> None:
-    me = psutil.Process()
-    while not stop.is_set():
-        total = 0
-        for proc in [me, *me.children(recursive=True)]:
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                pass
-        peak[0] = max(peak[0], total / 1e6)
-        stop.wait(0.5)
+BUDGET_S = {x["stem"]: x["budget_s"] for x in lessons.load()}   # notebooks/lessons.toml
+DEFAULT_BUDGET_S = lessons.DEFAULT_BUDGET_S
 
 
 def run(notebook: Path) -> dict:
-    stop, peak = threading.Event(), [0.0]
-    sampler = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
-    sampler.start()
     start = time.perf_counter()
     error = None
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, PeakMemory("all", interval=0.5) as memory:  # kernel included
         try:
             papermill.execute_notebook(str(notebook), str(Path(tmp) / notebook.name),
                                        cwd=str(notebook.parent), progress_bar=False)
         except Exception as exc:  # record the failure and go on with the others
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
     seconds = time.perf_counter() - start
-    stop.set()
-    sampler.join()
     budget = BUDGET_S.get(notebook.stem, DEFAULT_BUDGET_S)
     return {"seconds": round(seconds, 1), "budget_seconds": budget, "within_budget": seconds <= budget,
-            "peak_rss_mb": round(peak[0]), "error": error, "metrics": results.load(notebook.stem)}
+            "peak_rss_mb": round(memory.peak / 1e6), "error": error, "metrics": results.load(notebook.stem)}
 
 
 def main(paths: list[str]) -> None:

@@ -12,14 +12,14 @@ WRONG = {
     },
     'raw-count ALS precision@10 on validation': {   # exercise 2: ALS on raw play counts, scored on validation
         "scored on the test split": (
-            'X_fit_raw = to_matrix(fit, fit["plays"].to_numpy(np.float32))\n'
-            'raw_precision = cf_evaluate(als_model(X_fit_raw, *best_als), X_fit_bin, X_test)["precision"]'),
+            'X_fit_raw = recsys.to_matrix(fit, SHAPE, fit["plays"].to_numpy(np.float32))\n'
+            'raw_precision = recsys.evaluate_top_k(als_model(X_fit_raw, *best_als), X_fit_bin, X_test, K).summary["precision"]'),
         "fitted on train, which holds the validation artists": (
-            'X_train_raw = to_matrix(train, train["plays"].to_numpy(np.float32))\n'
-            'raw_precision = cf_evaluate(als_model(X_train_raw, *best_als), X_fit_bin, X_valid)["precision"]'),
+            'X_train_raw = recsys.to_matrix(train, SHAPE, train["plays"].to_numpy(np.float32))\n'
+            'raw_precision = recsys.evaluate_top_k(als_model(X_train_raw, *best_als), X_fit_bin, X_valid, K).summary["precision"]'),
         "binary played matrix, not raw counts": (
-            'raw_precision = cf_evaluate(als_model(X_fit_bin, *best_als), X_fit_bin, X_valid)["precision"]'),
+            'raw_precision = recsys.evaluate_top_k(als_model(X_fit_bin, *best_als), X_fit_bin, X_valid, K).summary["precision"]'),
         "log confidence again, not raw counts": (
-            'raw_precision = cf_evaluate(als_model(X_fit_log, *best_als), X_fit_bin, X_valid)["precision"]'),
+            'raw_precision = recsys.evaluate_top_k(als_model(X_fit_log, *best_als), X_fit_bin, X_valid, K).summary["precision"]'),
     },
 }
