@@ -8,7 +8,7 @@ STAMP   = $(VENV)/.installed
 PORT   ?= 8888
 export SPOTIFY_ML_RESULTS ?= $(CURDIR)/results
 
-.PHONY: lab test run site student bench wheels clean-results help spark
+.PHONY: lab test run site student bench wheels clean-results help spark lessons
 
 help:
 	@echo "make lab     open JupyterLab on notebooks/ (installs .venv first if needed)"
@@ -17,6 +17,7 @@ help:
 	@echo "make site    the lessons with their outputs as a static website in site/ (open site/index.html)"
 	@echo "make student write student copies (solutions removed) into student/"
 	@echo "make bench   run every notebook once, recording wall time and metrics in results/benchmark.json"
+	@echo "make lessons write README's lesson table from notebooks/lessons.toml"
 	@echo "make spark   check PySpark and Java 17/21 for the optional Spark companion (notebooks/extras/)"
 	@echo "make wheels  download every pinned package into WHEELS (for offline installs and workshops)"
 
@@ -51,6 +52,10 @@ site: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py notebooks student
+
+# README's lesson table is generated from notebooks/lessons.toml (the one list of lessons).
+lessons: $(STAMP)
+	$(BIN)/python tools/lessons.py --write
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark.py

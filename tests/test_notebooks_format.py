@@ -12,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_student import strip_solutions, student_copy  # noqa: E402
+import lessons  # noqa: E402
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -25,6 +26,19 @@ def read(path: Path) -> nbformat.NotebookNode:
 def test_there_is_a_start_page_and_lessons():
     assert (NOTEBOOK_DIR / "00_start_here.ipynb").exists()
     assert LESSONS, "no lesson notebooks yet"
+
+
+def test_the_lesson_list_names_every_notebook_once_in_order():
+    stems = [x["stem"] for x in lessons.load()]
+    assert stems == [p.stem for p in NOTEBOOKS], (
+        "notebooks/lessons.toml must list every notebooks/NN_name.ipynb once, in order "
+        f"(listed {stems}, found {[p.stem for p in NOTEBOOKS]})")
+
+
+def test_readme_lesson_table_is_the_lesson_list():
+    readme = (NOTEBOOK_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert lessons.with_table(readme, lessons.load()) == readme, (
+        "README.md's lesson table differs from notebooks/lessons.toml: edit the toml, then run `make lessons`")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -104,3 +118,19 @@ def test_strip_solutions_keeps_indentation_and_checks():
     assert "    ...  # your code here" in stripped and "check_equal" in stripped
     with pytest.raises(ValueError):
         strip_solutions("# BEGIN SOLUTION\nx = 1")
+
+
+def test_the_template_lesson_converts_with_jupytext_and_follows_the_template(tmp_path):
+    """docs/lesson_template.py (the guide's starting point for a new lesson) is a lesson by these rules."""
+    import jupytext
+
+    nb = jupytext.read(NOTEBOOK_DIR.parent / "docs" / "lesson_template.py")
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert 'setup_notebook("NN_name"' in code
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
+    for section in ["learning objectives", "estimated time", "what we learned", "go further", "references"]:
+        assert section in text
+    exercises = [c for c in nb.cells if c.cell_type == "code" and "# BEGIN SOLUTION" in c.source]
+    assert len(exercises) >= 2 and all(strip_solutions(c.source)[1] == 1 for c in exercises)

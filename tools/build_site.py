@@ -29,6 +29,8 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
+import lessons  # tools/lessons.py: the lesson list (notebooks/lessons.toml)
+
 REPO = Path(__file__).resolve().parents[1]
 TITLE = "Spotify ML Workbook"
 LIVE_MARKER = "Connected to your Spotify account"  # what helpers.spotify.connect() prints for a real login
@@ -85,18 +87,6 @@ def find_section(sections: dict[str, str], start: str) -> str:
         if name.lower().startswith(start.lower()):
             return text
     raise KeyError(f"README.md has no section starting with '## {start}'")
-
-
-def lesson_rows(table_md: str) -> list[dict[str, str]]:
-    """The lesson table: one dict per row with number, stem, teaches, data, time."""
-    rows = []
-    for line in table_md.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 5 or not re.fullmatch(r"\d\d", cells[0]):
-            continue
-        rows.append({"number": cells[0], "stem": cells[1].strip("`"), "teaches": cells[2],
-                     "data": cells[3], "time": cells[4]})
-    return rows
 
 
 def link_lessons(table_md: str, built: set[str]) -> str:
@@ -238,7 +228,8 @@ def markdown_page(*texts: str) -> nbformat.NotebookNode:
 
 def build(executed_dir: Path, out: Path, stems: list[str], readme: Path) -> list[Path]:
     sections = readme_sections(readme.read_text(encoding="utf-8"))
-    rows = {r["stem"]: r for r in lesson_rows(find_section(sections, "The lessons"))}
+    course = lessons.load()
+    rows = {x["stem"]: x for x in course}
     stems = sorted(stems)
     notebooks = {s: nbformat.read(executed_dir / f"{s}.ipynb", as_version=4) for s in stems}
     pages = [(f"{s}.html", lesson_title(notebooks[s], s)) for s in stems]
@@ -266,7 +257,7 @@ def build(executed_dir: Path, out: Path, stems: list[str], readme: Path) -> list
         written[-1].write_text(page, encoding="utf-8")
 
     intro = sections[""].replace(f"# {TITLE}", "").strip()
-    table = link_lessons(find_section(sections, "The lessons"), built)
+    table = link_lessons(lessons.readme_table(course), built)
     home = markdown_page(
         f"# {TITLE}\n\n{intro}\n\nEvery lesson below is shown here with the outputs, figures and sound of "
         f"one run, so you can read it before installing anything (the full install is about 3.5 GB).",
