@@ -1,5 +1,7 @@
 """Self-checks for exercises: a clear 'correct' or a 'not yet' with a hint, and the lesson goes on.
 
+Used by every lesson and the Spark companion (the exercises' self-checks).
+
 A student copy (``make student``) must run top to bottom with every exercise unanswered, so a failed
 check prints ``✗ name: not yet. <hint>`` and returns, instead of stopping "Run all" at the first
 exercise. Under ``make test`` the full notebooks run in **strict** mode (``SPOTIFY_ML_STRICT_CHECKS=1``,

@@ -1,5 +1,7 @@
 """Every dataset of the course: where it comes from, how it is verified, and tidy loaders.
 
+Used by every lesson and the Spark companion.
+
 A file is looked for in the data folder first (``SPOTIFY_ML_DATA``, or the per-user cache when that
 is unset). When it is missing, it is downloaded once from its canonical URL with ``pooch``, which
 checks the sha256 from ``data/registry.csv``. ``SPOTIFY_ML_DATA`` (the read-only mirror in CI, a USB

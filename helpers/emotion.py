@@ -1,5 +1,7 @@
 """Facial emotion detection that works offline: OpenCV finds faces, a small CNN reads the expression.
 
+Used by lesson 04 (mood playlist).
+
     from helpers import emotion
     faces = emotion.detect_emotions("photo.jpg")      # a path, an image array, or uploaded bytes
     faces[["dominant_emotion", *emotion.EMOTIONS]]

@@ -1,5 +1,7 @@
 """Errors a course user can meet, each with a message that says what happened and what to do.
 
+Used by every helper; lessons catch ``CourseError`` where a student's own file or account can cause one (00-09).
+
 They derive from ``CourseError`` so that a notebook can catch them all with one ``except`` and
 show the message instead of a traceback from deep inside a library.
 """

@@ -1,5 +1,7 @@
 """Spotify personal data exports (your listening history) as one tidy table of music plays.
 
+Used by lessons 06 and 09 directly, and 06, 08 and 09 through ``helpers.listening``.
+
 Spotify sends two kinds of export (https://www.spotify.com/account/privacy/):
 
 - **basic** ("Account data", a few days): ``StreamingHistory0.json`` or

@@ -1,5 +1,7 @@
 """A SYNTHETIC demo listener: an extended Spotify export generated from real catalog tracks.
 
+Used by lessons 06, 08 and 09 through ``helpers.listening`` (the demo listener), and the tests' export variants.
+
 Students without an export of their own (and the test suite) need a listening history with the
 fields of Spotify's current *extended streaming history*. No public one exists at the scale of a
 few years, so ``simulate_export`` writes one for an invented listener. Every play is SYNTHETIC;

@@ -1,5 +1,7 @@
 """The Million Playlist Dataset (MPD) slice format: read your own download, write small test files.
 
+Used by lesson 08 (Go further: your own MPD download) and the Spark companion.
+
 Spotify released the MPD (one million playlists, 2 million tracks) for the RecSys Challenge 2018
 under terms that forbid redistribution, so the course cannot ship it. Students who download it
 from AIcrowd get ``data/mpd.slice.<start>-<end>.json`` files, 1,000 playlists each::

@@ -1,4 +1,7 @@
-"""One plotting style for the whole course, with a colour-blind-safe palette (Okabe-Ito)."""
+"""One plotting style for the whole course, with a colour-blind-safe palette (Okabe-Ito).
+
+Used by every lesson and the Spark companion.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Quiet start-up: TensorFlow 2.21 writes log lines from C++ when it is imported, before it reads
-``TF_CPP_MIN_LOG_LEVEL``. Students should not have to wonder whether "failed call to cuInit" is an error."""
+``TF_CPP_MIN_LOG_LEVEL``. Students should not have to wonder whether "failed call to cuInit" is an error.
+
+Used by lessons 01, 02, 04 (through ``helpers.emotion``), 08 and 10, wherever Keras is imported."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Spark for the optional companion notebook ``notebooks/extras/01_recommender_spark.ipynb``.
 
+Used by the Spark companion (notebooks/extras/01_recommender_spark.ipynb) and ``make spark``.
+
 PySpark 4 runs on a Java virtual machine (Java 17 or 21). ``check_java`` says clearly when none is
 installed, ``start_spark`` opens a quiet local session sized for a laptop, ``read_mpd`` reads Million
 Playlist Dataset slices into a Spark DataFrame (the same rows as ``helpers.mpd.load_mpd``), and

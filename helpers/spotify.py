@@ -1,5 +1,7 @@
 """Your Spotify account in the notebooks, as it can be used in 2026, or a demo account without one.
 
+Used by lessons 00, 01, 02, 04, 05, 06 and 07 (``connect()``: your account or the demo account).
+
 ``connect()`` returns an account object with the same DataFrame-returning methods either way:
 
 - ``LiveAccount``: spotipy with the authorization-code flow + PKCE (no client secret needed), a

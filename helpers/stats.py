@@ -1,5 +1,7 @@
 """Bootstrap intervals for the comparisons the lessons make (a mean, or the gap between two models).
 
+Used by lessons 01, 02 and 08 (paired and artist- or session-grouped bootstrap intervals).
+
 Models compared on the same test rows share the easy and the hard ones, so the interval of their
 *paired* difference is much narrower than two separate intervals suggest. When rows come in groups
 (tracks of one artist, plays of one listener), resampling rows pretends they are independent and
