@@ -1,5 +1,6 @@
-"""Small music helpers for lesson 10: chorale melodies, tokens, an n-gram model, objective measures,
-synthesis without a system synthesizer, and a piano roll.
+"""Small music helpers for lesson 10: chorale melodies, tokens, n-gram models (absolute discounting
+and Kneser-Ney), a split by transposition-invariant tune, objective measures, synthesis without a
+system synthesizer, and a piano roll.
 
 A melody is a list of ``(pitch, duration)`` events: ``pitch`` is a MIDI number (60 = middle C) or
 ``REST`` (-1), ``duration`` is in quarter notes. The models themselves live in the notebook.
@@ -18,7 +19,7 @@ import numpy as np
 REST = -1
 BOS, EOS = "<s>", "</s>"
 C_MAJOR = (0, 2, 4, 5, 7, 9, 11)  # pitch classes of C major = A natural minor
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 # ------------------------------------------------------------------------------------------------
@@ -31,14 +32,30 @@ def shift_to_c(tonic_pitch_class: int, mode: str) -> int:
     return (target - tonic_pitch_class + 5) % 12 - 5
 
 
+def soprano_part(score):
+    """The part named "Soprano" (scores with instruments list those first), else the top part, ties merged."""
+    sopranos = [p for p in score.parts if "soprano" in (p.partName or "").lower()]
+    return (sopranos[0] if sopranos else score.parts[0]).stripTies()
+
+
+def barlines(score) -> tuple[list[float], str]:
+    """Where each bar of the soprano starts (quarter notes from the first event, from music21's measure
+    offsets: a pickup bar makes the second barline fall before 4.0) and the first time signature."""
+    from music21 import meter, stream
+
+    part = soprano_part(score)
+    bars = [float(m.offset) for m in part.getElementsByClass(stream.Measure)]
+    signatures = list(part.recurse().getElementsByClass(meter.TimeSignature))
+    return bars, (signatures[0].ratioString if signatures else "")
+
+
 def soprano_events(score) -> tuple[list[tuple[int, float]], str, int]:
     """The soprano of a music21 score as (pitch, quarter length) events, its key's mode and tonic.
 
     The soprano is the part named "Soprano" (scores with instruments list those first), else the
     top part. Ties are merged, grace notes dropped, a chord keeps its top note; the key is the one
     music21's Krumhansl-Schmuckler analysis finds for the whole score."""
-    sopranos = [p for p in score.parts if "soprano" in (p.partName or "").lower()]
-    part = (sopranos[0] if sopranos else score.parts[0]).stripTies()
+    part = soprano_part(score)
     events = []
     for item in part.flatten().notesAndRests:
         length = float(item.quarterLength)
@@ -58,9 +75,9 @@ def soprano_events(score) -> tuple[list[tuple[int, float]], str, int]:
 def load_chorale_melodies(cache: bool = True) -> list[dict]:
     """Soprano lines of the Bach chorales shipped with music21, transposed to C major / A minor.
 
-    Returns one dict per usable chorale: ``id`` (file name), ``mode``, ``shift`` (semitones applied)
-    and ``events``. Files that are not four-part scores (roman-numeral analyses, one-part pieces)
-    and melodies of fewer than 8 notes are skipped. Parsing all files takes about a minute the
+    Returns one dict per usable chorale: ``id`` (file name), ``mode``, ``shift`` (semitones applied),
+    ``events``, ``bars`` (where each bar starts, in quarter notes) and ``meter`` (e.g. "4/4").
+    Files that are not four-part scores (roman-numeral analyses, one-part pieces) and melodies of fewer than 8 notes are skipped. Parsing all files takes about a minute the
     first time, so the result is cached as JSON in the course cache folder (``cache=False`` to skip).
     """
     import music21
@@ -83,7 +100,9 @@ def load_chorale_melodies(cache: bool = True) -> list[dict]:
             continue
         shift = shift_to_c(tonic, mode)
         events = [(p if p == REST else p + shift, d) for p, d in events]
-        melodies.append({"id": os.path.basename(str(file)), "mode": mode, "shift": shift, "events": events})
+        bars, meter = barlines(score)
+        melodies.append({"id": os.path.basename(str(file)), "mode": mode, "shift": shift, "events": events,
+                         "bars": bars, "meter": meter})
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(melodies))
@@ -199,6 +218,47 @@ class NGram:
         return total, len(seq)
 
 
+class KneserNey(NGram):
+    """Interpolated Kneser-Ney (Chen & Goodman 1999) with one discount ``d`` for every order.
+
+    The highest order is absolute discounting on counts, exactly as in ``NGram``. Every lower order
+    uses *continuation counts* instead: N1+(. h w), the number of distinct tokens seen just before
+    ``h w``. A token that follows many different contexts (a common cadence note) gets a high
+    lower-order probability; one that only ever completes a single memorised phrase gets a low one,
+    because the longer context already accounts for it. The lowest order is add-one smoothed over
+    the vocabulary plus ``<unk>``, as in ``NGram``, so every probability is positive."""
+
+    def fit(self, sequences: Iterable[Sequence[str]]) -> "KneserNey":
+        super().fit(sequences)
+        # continuation counts: cont[k][h][w] = number of distinct v with c(v + h + w) > 0, for k < n - 1
+        self.cont = [defaultdict(Counter) for _ in range(self.n - 1)]
+        for k in range(self.n - 1):
+            for longer, following in self.counts[k + 1].items():
+                for w in following:
+                    self.cont[k][longer[1:]][w] += 1
+        self.cont_totals = [{h: sum(c.values()) for h, c in level.items()} for level in self.cont]
+        return self
+
+    def prob(self, history: Sequence[str], word: str) -> float:
+        history = ([BOS] * (self.n - 1) + list(history))[len(history):] if self.n > 1 else []
+        word = word if word in self.vocab else self.UNK
+        if self.n == 1:
+            level0, total0 = self.counts[0][()], self.totals[0][()]
+        else:
+            level0, total0 = self.cont[0][()], self.cont_totals[0][()]
+        p = (level0.get(word, 0) + 1) / (total0 + len(self.vocab))
+        for k in range(1, self.n):
+            h = tuple(history[len(history) - k:])
+            if k < self.n - 1:
+                c, total = self.cont[k].get(h), self.cont_totals[k].get(h)
+            else:
+                c, total = self.counts[k].get(h), self.totals[k].get(h)
+            if not total:
+                break
+            p = max(c.get(word, 0) - self.d, 0) / total + self.d * len(c) / total * p
+        return p
+
+
 def perplexity(model, sequences: Iterable[Sequence[str]]) -> float:
     """exp(mean negative log-likelihood per predicted token), over all sequences together."""
     nll, count = 0.0, 0
@@ -209,8 +269,50 @@ def perplexity(model, sequences: Iterable[Sequence[str]]) -> float:
 
 
 # ------------------------------------------------------------------------------------------------
-# Objective measures (Yang & Lerch 2020), on (pitch, duration) events
+# Tunes independent of transposition: interval n-grams
 # ------------------------------------------------------------------------------------------------
+
+def interval_ngrams(events, n: int = 16) -> set[tuple[int, ...]]:
+    """The set of runs of ``n`` consecutive intervals (semitones between notes, rests skipped): the
+    same tune at another transposition has the same set."""
+    steps = [int(s) for s in intervals(events)]
+    return {tuple(steps[i:i + n]) for i in range(len(steps) - n + 1)}
+
+
+def shared_share(events, known: set, n: int = 16) -> float:
+    """Share of a melody's interval ``n``-grams that are in ``known`` (0 when it has none)."""
+    grams = interval_ngrams(events, n)
+    return len(grams & known) / len(grams) if grams else 0.0
+
+
+def tune_groups(melodies: Sequence[Sequence[tuple[int, float]]], n: int = 16) -> list[int]:
+    """A group number per melody: two melodies are in one group when they share any interval
+    ``n``-gram (directly or through a chain of melodies), so transposed copies and reharmonisations
+    of one tune always land together. Group numbers are the index of the group's first melody."""
+    parent = list(range(len(melodies)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen = {}
+    for i, events in enumerate(melodies):
+        for gram in interval_ngrams(events, n):
+            j = first_seen.setdefault(gram, i)
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return [root(i) for i in range(len(melodies))]
+
+
+# ------------------------------------------------------------------------------------------------
+# Objective measures in the spirit of Yang & Lerch (2020), on (pitch, duration) events
+# ------------------------------------------------------------------------------------------------
+
+_LENGTHS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)  # note-length bins (quarter notes)
+
 
 def _notes(events):
     return [(p, d) for p, d in events if p != REST]
@@ -251,33 +353,69 @@ def _interval_histogram(melodies) -> np.ndarray:
     return np.bincount(np.clip(steps, -12, 12).astype(int) + 12, minlength=25).astype(float)
 
 
-def _length_histogram(melodies, lengths=(0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)) -> np.ndarray:
+def _length_histogram(melodies, lengths=_LENGTHS) -> np.ndarray:
     """Counts of note lengths, each note put in the bin of the nearest length in ``lengths``."""
     values = np.array([d for m in melodies for _, d in _notes(m)])
     nearest = np.abs(values[:, None] - np.array(lengths)[None, :]).argmin(axis=1) if len(values) else []
     return np.bincount(nearest, minlength=len(lengths)).astype(float)
 
 
-def describe(melodies: Sequence[Sequence[tuple[int, float]]], reference=None) -> dict:
-    """Yang & Lerch (2020) style summary of a set of melodies: share of notes in C major / A minor,
-    mean pitch range per melody, mean absolute interval, share of steps (|interval| <= 2 semitones),
-    mean note length; given ``reference`` melodies (the corpus), also the total-variation distance
-    of the pitch-class, interval and note-length histograms to the reference's."""
-    pooled = [e for m in melodies for e in m]
-    steps = np.abs(np.concatenate([intervals(m) for m in melodies if len(_notes(m)) > 1] or [np.array([])]))
+def melody_counts(events) -> np.ndarray:
+    """The sums that every measure of ``describe`` is made of, for one melody, as one vector:
+    notes, notes in C major, intervals, steps (|interval| <= 2), sum of |intervals|, pitch range,
+    sum of note lengths, then the pitch-class (12), interval (25) and note-length (7) histograms.
+    Summing these rows over melodies and calling ``measures_from_counts`` gives ``describe``; summing
+    a bootstrap resample of the rows gives a bootstrap replicate at almost no cost."""
+    notes = _notes(events)
+    steps = intervals(events)
+    head = [len(notes), sum(p % 12 in C_MAJOR for p, _ in notes), len(steps), int((np.abs(steps) <= 2).sum()),
+            int(np.abs(steps).sum()), pitch_range(events), sum(d for _, d in notes)]
+    return np.concatenate([np.array(head, float), pitch_class_histogram(events) * len(notes),
+                           _interval_histogram([events]), _length_histogram([events])])
+
+
+def measures_from_counts(total: np.ndarray, n_melodies: int, reference: np.ndarray | None = None) -> dict:
+    """The measures of ``describe`` from summed ``melody_counts`` rows (``reference``: the reference set's sums)."""
+    notes, in_key, n_steps, small, abs_sum, ranges, length_sum = total[:7]
+    nan = float("nan")
     out = {
-        "in_key": in_key_ratio(pooled),
-        "pitch_range": float(np.mean([pitch_range(m) for m in melodies])),
-        "mean_abs_interval": float(steps.mean()) if len(steps) else float("nan"),
-        "step_share": float((steps <= 2).mean()) if len(steps) else float("nan"),
-        "mean_note_length": float(np.mean([d for _, d in _notes(pooled)])),
+        "in_key": in_key / notes if notes else nan,
+        "pitch_range": ranges / n_melodies,
+        "mean_abs_interval": abs_sum / n_steps if n_steps else nan,
+        "step_share": small / n_steps if n_steps else nan,
+        "mean_note_length": length_sum / notes if notes else nan,
     }
     if reference is not None:
-        ref_pooled = [e for m in reference for e in m]
-        out["pitch_class_dist"] = histogram_distance(pitch_class_histogram(pooled), pitch_class_histogram(ref_pooled))
-        out["interval_dist"] = histogram_distance(_interval_histogram(melodies), _interval_histogram(reference))
-        out["length_dist"] = histogram_distance(_length_histogram(melodies), _length_histogram(reference))
-    return out
+        for name, a, b in [("pitch_class_dist", 7, 19), ("interval_dist", 19, 44), ("length_dist", 44, 51)]:
+            out[name] = histogram_distance(total[a:b], reference[a:b])
+    return {k: float(v) for k, v in out.items()}
+
+
+def describe(melodies: Sequence[Sequence[tuple[int, float]]], reference=None) -> dict:
+    """Simple measures of a set of melodies, in the spirit of Yang & Lerch (2020), who compare feature
+    distributions of generated and real music (their toolbox compares pairwise-distance distributions;
+    these are simpler pooled statistics): share of notes in C major / A minor, mean pitch range per
+    melody, mean absolute interval, share of steps (|interval| <= 2 semitones), mean note length;
+    given ``reference`` melodies (the corpus), also the total-variation distance of the pooled
+    pitch-class, interval (clipped to +-12) and note-length histograms to the reference's."""
+    counts = np.array([melody_counts(m) for m in melodies])
+    ref = None if reference is None else np.array([melody_counts(m) for m in reference]).sum(axis=0)
+    return measures_from_counts(counts.sum(axis=0), len(melodies), ref)
+
+
+def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """Percentile bootstrap intervals of ``describe``'s measures, resampling whole melodies: one row
+    per measure with the value on all melodies and the ``level`` interval (``low``, ``high``)."""
+    import pandas as pd
+
+    counts = np.array([melody_counts(m) for m in melodies])
+    ref = None if reference is None else np.array([melody_counts(m) for m in reference]).sum(axis=0)
+    gen = np.random.default_rng(seed)
+    reps = pd.DataFrame([measures_from_counts(counts[gen.integers(0, len(counts), len(counts))].sum(axis=0),
+                                              len(counts), ref) for _ in range(n)])
+    tail = (1 - level) / 2 * 100
+    return pd.DataFrame({"value": pd.Series(measures_from_counts(counts.sum(axis=0), len(counts), ref)),
+                         "low": np.nanpercentile(reps, tail, axis=0), "high": np.nanpercentile(reps, 100 - tail, axis=0)})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -361,18 +499,33 @@ def synthesize(notes, sr: int = 22050, program: int = 0, engine: str = "auto") -
     return synthesize_additive(notes, sr), "additive synthesis"
 
 
-def piano_roll(ax, events, qpm: float = 90.0, color: str = "#0072B2", title: str | None = None):
-    """Draw a melody as horizontal bars (time in quarter notes, MIDI pitch) on a matplotlib axis."""
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def note_name(pitch: int) -> str:
+    """Scientific pitch name of a MIDI number: 60 -> 'C4', 69 -> 'A4'."""
+    return f"{NOTE_NAMES[int(pitch) % 12]}{int(pitch) // 12 - 1}"
+
+
+def piano_roll(ax, events, qpm: float = 90.0, color: str = "#0072B2", title: str | None = None, low=None, high=None):
+    """Draw a melody as horizontal bars (time in quarter notes, pitch) on a matplotlib axis, with the
+    pitches of C, E and G named on the pitch axis (``low``/``high``: the MIDI range shown)."""
     t = 0.0
     for p, d in events:
         if p != REST:
             ax.broken_barh([(t, d * 0.95)], (p - 0.4, 0.8), facecolors=color)
         t += d
     pitches = [p for p, _ in _notes(events)] or [60]
-    ax.set_ylim(min(pitches) - 2, max(pitches) + 2)
+    low = min(pitches) - 2 if low is None else low
+    high = max(pitches) + 2 if high is None else high
+    ax.set_ylim(low, high)
+    ticks = [p for p in range(int(math.ceil(low)), int(high) + 1) if p % 12 in (0, 4, 7)]
+    ax.set_yticks(ticks, [note_name(p) for p in ticks])
+    ax.grid(axis="y", color="0.9", lw=0.5)
+    ax.set_axisbelow(True)
     ax.set_xlim(0, max(t, 1))
     ax.set_xlabel("time (quarter notes)")
-    ax.set_ylabel("MIDI pitch")
+    ax.set_ylabel("pitch")
     if title:
         ax.set_title(title)
     return ax

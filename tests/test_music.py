@@ -103,3 +103,68 @@ def test_piano_roll_draws_one_bar_per_note():
     music.piano_roll(ax, MELODY)
     assert len(ax.collections) == 4
     plt.close(fig)
+
+
+def test_kneser_ney_probabilities_sum_to_one_and_use_continuation_counts():
+    train = [["a", "b", "a", "b", "c"], ["a", "b", "c"], ["d", "b", "c", "a"]]
+    for n in (1, 2, 3):
+        model = music.KneserNey(n, discount=0.75).fit(train)
+        words = sorted(model.vocab - {music.NGram.UNK}) + [music.NGram.UNK]
+        for history in ([], ["a"], ["a", "b"], ["z"], ["z", "b"]):
+            assert sum(model.prob(history, w) for w in words) == pytest.approx(1.0)
+    # "b" follows two different tokens (a, d), "c" follows only "b": the lower order of a 2-gram
+    # model counts contexts, not occurrences (b: 4 times, c: 3 times)
+    model = music.KneserNey(2).fit(train)
+    assert model.cont[0][()]["b"] == 2 and model.cont[0][()]["c"] == 1
+    assert music.KneserNey(1).fit(train).prob([], "b") == pytest.approx(music.NGram(1).fit(train).prob([], "b"))
+    assert 0 < model.prob(["z"], "never seen") < model.prob(["z"], "b")
+
+
+def test_interval_ngrams_ignore_transposition_and_group_copies():
+    tune = [(60 + s, 1.0) for s in [0, 2, 4, 5, 7, 5, 4, 2, 0, 4, 7, 12, 7, 4, 0, 2, 0, 5]]
+    other = [(60 + s, 1.0) for s in [0, 1, 3, 0, 1, 3, 8, 7, 0, 1, 3, 0, 1, 3, 8, 7, 0, 1]]
+    assert music.interval_ngrams(tune, 16) == music.interval_ngrams(music.transpose(tune, 5), 16)
+    assert len(music.interval_ngrams(tune, 16)) == 2 and music.interval_ngrams(tune[:10], 16) == set()
+    assert music.shared_share(tune, music.interval_ngrams(music.transpose(tune, -3))) == 1
+    assert music.shared_share(other, music.interval_ngrams(tune)) == 0
+    assert music.tune_groups([tune, other, music.transpose(tune, 3), other[:5]]) == [0, 1, 0, 3]
+
+
+def test_describe_sums_per_melody_counts_and_bootstrap_brackets_the_value():
+    melodies = [MELODY, music.transpose(MELODY, 1), [(67, 0.5), (69, 0.5), (60, 2.0)]]
+    pooled = [e for m in melodies for e in m]
+    summary = music.describe(melodies, reference=[MELODY])
+    assert summary["in_key"] == pytest.approx(music.in_key_ratio(pooled))
+    assert summary["pitch_range"] == pytest.approx(np.mean([music.pitch_range(m) for m in melodies]))
+    steps = np.abs(np.concatenate([music.intervals(m) for m in melodies]))
+    assert summary["mean_abs_interval"] == pytest.approx(steps.mean())
+    assert summary["step_share"] == pytest.approx((steps <= 2).mean())
+    table = music.bootstrap_measures(melodies, reference=[MELODY], n=200, seed=1)
+    assert (table["low"] <= table["value"] + 1e-12).all() and (table["value"] <= table["high"] + 1e-12).all()
+    assert table.loc["in_key", "low"] < table.loc["in_key", "high"]
+    same = music.bootstrap_measures([MELODY, MELODY], n=50)
+    assert (same["low"] == same["high"]).all()
+
+
+def test_note_names():
+    assert [music.note_name(p) for p in (60, 61, 69, 71, 72)] == ["C4", "C#4", "A4", "B4", "C5"]
+
+
+def test_barlines_from_music21_measure_offsets():
+    from music21 import corpus
+
+    bars, meter = music.barlines(corpus.parse("bach/bwv66.6"))   # opens with a one-beat pickup
+    assert meter == "4/4" and bars[:4] == [0.0, 1.0, 5.0, 9.0]
+    bars, meter = music.barlines(corpus.parse("bach/bwv11.6"))   # 3/4, no pickup
+    assert meter == "3/4" and bars[:3] == [0.0, 3.0, 6.0]
+
+
+def test_piano_roll_names_the_notes():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    music.piano_roll(ax, MELODY, low=58, high=70)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C4", "E4", "G4"]
+    plt.close(fig)
