@@ -67,15 +67,20 @@ class _Model:
         self.by_popularity = np.lexsort((np.arange(self.n_items), -self.counts))
 
     def _fill(self, ranked: list[int], k: int) -> np.ndarray:
-        """Complete a ranked list with the most popular items not already in it (back-off)."""
+        """Complete a ranked list with the most popular items not already in it (back-off).
+
+        Only items seen in training fill the list: an item first played after the split point is not
+        a candidate (a model that could rank it would know the future). When fewer than ``k`` items
+        are known, the list is padded with -1 (never a hit)."""
         seen = set(ranked)
         for item in self.by_popularity:
-            if len(ranked) >= k:
+            if len(ranked) >= k or self.counts[item] <= 0:
                 break
             if item not in seen:
                 ranked.append(int(item))
                 seen.add(int(item))
-        return np.asarray(ranked[:k], dtype=np.int64)
+        ranked = ranked[:k] + [-1] * (k - len(ranked))
+        return np.asarray(ranked, dtype=np.int64)
 
     def _top_scores(self, scores: np.ndarray, k: int) -> list[int]:
         """The (at most) k best items with a positive score, best first."""
@@ -93,6 +98,12 @@ class _Model:
         return self._fill(self.candidates(context, k), k)
 
 
+Model = _Model
+"""The base class to subclass for a new model: ``fit`` calls ``self._fit_counts(sequences)``, ``candidates``
+returns the model's own ranked items (``self._top_scores(scores, k)`` keeps the positive ones), and
+``recommend`` completes them with popular training items."""
+
+
 class RandomItems(_Model):
     """k items drawn at random from the catalogue: the floor every model must clear."""
 
@@ -100,10 +111,13 @@ class RandomItems(_Model):
         self.n_items, self.rng = n_items, np.random.default_rng(seed)
 
     def fit(self, sequences):
+        self._fit_counts(sequences)
+        self.known = np.flatnonzero(self.counts > 0)  # only songs seen in training are candidates
         return self
 
     def recommend(self, context, k: int = 10) -> np.ndarray:
-        return self.rng.choice(self.n_items, size=min(k, self.n_items), replace=False)
+        drawn = self.rng.choice(self.known, size=min(k, len(self.known)), replace=False)
+        return np.concatenate([drawn, np.full(k - len(drawn), -1)]).astype(np.int64)
 
 
 class MostPopular(_Model):
@@ -117,7 +131,7 @@ class MostPopular(_Model):
         return self
 
     def recommend(self, context, k: int = 10) -> np.ndarray:
-        return self.by_popularity[:k].astype(np.int64)
+        return self._fill([], k)  # the most played training items (never an item unseen in training)
 
 
 class RecentlyPlayed(_Model):
@@ -218,18 +232,22 @@ class CooccurrenceKNN(_Model):
 class Item2Vec(_Model):
     """item2vec (Barkan & Koenigstein 2016): gensim's skip-gram Word2Vec with sequences as sentences.
 
-    The next item is the one whose embedding is most similar (cosine) to the decay-weighted mean of
-    the last ``memory`` context items. Caselles-Dupré et al. (2018) found the NLP defaults poor for
-    recommendation; ``window``, ``ns_exponent`` and ``epochs`` are the settings to tune.
-    ``workers=1`` keeps the result the same for a seed.
+    Skip-gram learns two vectors per item: an input vector (the item as the centre word) and an
+    output vector (the item as a context word); their dot product is the model's score for "this
+    item appears near that one". The next item is scored like that: the decay-weighted input vectors
+    of the last ``memory`` context items against every item's output vector. The query items
+    themselves are never ranked (cosine between input vectors would rank the query item first).
+    Caselles-Dupré et al. (2018) found the NLP defaults poor for recommendation; ``window``,
+    ``ns_exponent``, ``sample`` (subsampling of frequent items) and ``epochs`` are the settings to
+    tune. ``workers=1`` keeps the result the same for a seed.
     """
 
     def __init__(self, n_items: int, dim: int = 64, window: int = 3, ns_exponent: float = 0.75,
                  epochs: int = 10, negative: int = 5, memory: int = 1, decay: float = 0.5,
-                 seed: int = 0):
+                 sample: float = 1e-3, seed: int = 0):
         self.n_items, self.dim, self.window = n_items, dim, window
         self.ns_exponent, self.epochs, self.negative = ns_exponent, epochs, negative
-        self.memory, self.decay, self.seed = memory, decay, seed
+        self.memory, self.decay, self.sample, self.seed = memory, decay, sample, seed
 
     def fit(self, sequences):
         from gensim.models import Word2Vec
@@ -238,46 +256,58 @@ class Item2Vec(_Model):
         sentences = [[str(int(i)) for i in seq] for seq in sequences if len(seq) > 1]
         model = Word2Vec(sentences=sentences, vector_size=self.dim, window=self.window, sg=1,
                          negative=self.negative, ns_exponent=self.ns_exponent, epochs=self.epochs,
-                         min_count=1, workers=1, seed=self.seed)
-        vectors = np.zeros((self.n_items, self.dim), dtype=np.float32)
+                         sample=self.sample, min_count=1, workers=1, seed=self.seed)
+        self.vectors = np.zeros((self.n_items, self.dim), dtype=np.float32)   # input vectors
+        self.outputs = np.zeros((self.n_items, self.dim), dtype=np.float32)   # output (context) vectors
         self.known = np.zeros(self.n_items, dtype=bool)
         for word, index in model.wv.key_to_index.items():
-            vectors[int(word)] = model.wv.vectors[index]
+            self.vectors[int(word)] = model.wv.vectors[index]
+            self.outputs[int(word)] = model.syn1neg[index]
             self.known[int(word)] = True
-        lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
-        self.vectors = np.divide(vectors, lengths, out=np.zeros_like(vectors), where=lengths > 0)
         return self
 
-    def candidates(self, context, k: int = 10) -> list[int]:
-        recent = [int(i) for i in np.asarray(context)[::-1][:self.memory] if self.known[int(i)]]
-        if not recent:
-            return []
+    def _query(self, context) -> tuple[np.ndarray, np.ndarray]:
+        recent = np.asarray(context, dtype=np.int64)[::-1][:self.memory]
         weights = self.decay ** np.arange(len(recent))
-        query = (weights[:, None] * self.vectors[recent]).sum(axis=0)
-        scores = self.vectors @ query
-        scores[~self.known] = -np.inf
-        k = min(k, int(self.known.sum()))
-        top = np.argpartition(-scores, k - 1)[:k]
-        return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
+        known = self.known[recent] if len(recent) else np.zeros(0, bool)
+        return (weights[known, None] * self.vectors[recent[known]]).sum(axis=0), recent
+
+    def candidates(self, context, k: int = 10) -> list[int]:
+        return [int(i) for i in self.recommend_many([context], k)[0] if i >= 0]
 
     def recommend_many(self, contexts: Sequence, k: int = 10, chunk: int = 2048) -> np.ndarray:
         """``recommend`` for many contexts at once: one matrix product per chunk (much faster)."""
-        out = np.zeros((len(contexts), k), dtype=np.int64)
-        weights = self.decay ** np.arange(self.memory)
+        # contexts that end with the same recent items get the same list: rank each once
+        keys = [tuple(np.asarray(c, dtype=np.int64)[::-1][:self.memory]) for c in contexts]
+        unique = {}
+        rows = np.array([unique.setdefault(key, len(unique)) for key in keys], dtype=np.int64)
+        if len(unique) < len(contexts):
+            return self.recommend_many([np.array(key[::-1], dtype=np.int64) for key in unique], k, chunk)[rows]
+        out = np.full((len(contexts), k), -1, dtype=np.int64)
         queries = np.zeros((len(contexts), self.dim), dtype=np.float32)
+        recents = []
         for row, context in enumerate(contexts):
-            recent = np.asarray(context, dtype=np.int64)[::-1][:self.memory]
-            known = self.known[recent]
-            queries[row] = (weights[:len(recent)][known, None] * self.vectors[recent[known]]).sum(axis=0)
+            queries[row], recent = self._query(context)
+            recents.append(recent)
         has_query = np.abs(queries).sum(axis=1) > 0
+        known = np.flatnonzero(self.known)          # score known items only (unknown ones are never candidates)
+        column = np.full(self.n_items, -1)
+        column[known] = np.arange(len(known))
+        top_k = min(k, len(known))
         for start in range(0, len(contexts), chunk):
-            scores = queries[start:start + chunk] @ self.vectors.T
-            scores[:, ~self.known] = -np.inf
-            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            scores = queries[start:start + chunk] @ self.outputs[known].T
+            for row, recent in enumerate(recents[start:start + chunk]):
+                recent = column[recent]
+                scores[row, recent[recent >= 0]] = -np.inf  # never the query items themselves
+            if top_k == 0:
+                continue
+            top = np.argpartition(-scores, top_k - 1, axis=1)[:, :top_k]
             order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-            out[start:start + chunk] = np.take_along_axis(top, order, axis=1)
-        for row in np.flatnonzero(~has_query):  # nothing known in the context: popularity
-            out[row] = self._fill([], k)
+            top = np.take_along_axis(top, order, axis=1)
+            valid = np.isfinite(np.take_along_axis(scores, top, axis=1))
+            out[start:start + chunk, :top_k] = np.where(valid, known[top], -1)
+        for row in np.flatnonzero(~has_query | (out < 0).any(axis=1)):  # nothing known: popularity completes
+            out[row] = self._fill([int(i) for i in out[row] if i >= 0] if has_query[row] else [], k)
         return out
 
 

@@ -91,3 +91,48 @@ def test_unseen_share():
     assert sq.unseen_share([1, 2, 3], [1, 4, 4, 2]) == 0.5
     with pytest.raises(ValueError):
         sq.unseen_share([1], [])
+
+
+# Items 6..9 are first played after the split point: no model fitted on TRAIN may rank them,
+# unless the context itself holds them (a song the listener just played is known at that moment).
+FUTURE = {6, 7, 8, 9}
+
+
+def _all_models(n):
+    return {"random": sq.RandomItems(n, seed=0), "popular": sq.MostPopular(n), "recent": sq.RecentlyPlayed(n),
+            "markov": sq.Markov(n), "knn": sq.CooccurrenceKNN(n, window=2, memory=2),
+            "backoff": sq.BackOff([sq.Markov(n), sq.RecentlyPlayed(n)]),
+            "item2vec": sq.Item2Vec(n, dim=8, window=1, epochs=5, seed=1)}
+
+
+def test_candidates_are_songs_seen_before_the_split_point_or_in_the_context():
+    contexts = [np.array([0]), np.array([4]), np.array([3, 8]), np.array([1, 2])]
+    for name, model in _all_models(10).items():
+        model.fit(TRAIN)
+        for context in contexts:
+            ranked = [int(i) for i in model.recommend(context, k=10) if i >= 0]
+            allowed = set(np.concatenate(TRAIN).tolist()) | set(context.tolist())
+            assert set(ranked) <= allowed, (name, context.tolist(), ranked)
+            assert len(set(ranked)) == len(ranked)
+        # a full list is padded with -1 (never a hit) when fewer songs are known than asked for
+        assert len(model.recommend(np.array([0]), k=10)) == 10
+
+
+def test_no_model_beats_the_ceiling_of_reachable_targets():
+    history = np.array([0, 1, 2, 5, 5, 0, 1, 2, 6, 0, 1, 6, 7, 5, 8, 1, 2])
+    split = 8  # items 6, 7, 8 appear only from position 8 on
+    contexts, targets = [history[:t] for t in range(split, len(history))], history[split:]
+    reachable = np.mean([targets[i] in set(contexts[i].tolist()) for i in range(len(targets))])
+    for name, model in _all_models(10).items():
+        hit = sq.evaluate(model.fit([history[:split]]), contexts, targets)["hit"].mean()
+        assert hit <= reachable + 1e-12, name
+
+
+def test_item2vec_never_ranks_the_query_song_and_uses_output_vectors():
+    # pairs "a then b" with no pair repeating a song, as in Art of the Mix
+    seqs = [np.array([0, 1]), np.array([2, 3]), np.array([4, 5]), np.array([0, 1]), np.array([2, 3])] * 40
+    model = sq.Item2Vec(N, dim=8, window=1, epochs=20, sample=0, seed=3).fit(seqs)
+    for song in range(N):
+        assert song not in model.recommend(np.array([song]), k=3).tolist()
+    assert model.recommend(np.array([0]), k=1).tolist() == [1]   # its partner, by input x output vectors
+    assert model.outputs.shape == model.vectors.shape
