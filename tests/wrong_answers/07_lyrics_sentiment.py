@@ -1,22 +1,31 @@
-"""Likely wrong answers to the exercises of notebook 07, one dict per exercise (label -> code that
-replaces the reference solution). Each must be rejected by the exercise's self-check."""
+"""Likely wrong answers to the exercises of notebook 07, keyed by each exercise's id (the name of its first
+self-check): label -> code that replaces the reference solution. Each must be rejected by the self-check."""
 
-WRONG = [
-    {  # exercise 1: share of clearly negative songs in the 2010s (line-average score)
-        "a count instead of a share": 'negative_share_2010s = (songs.loc[songs["decade"] == 2010, "lines"] <= -0.05).sum()',
-        "the whole-song score": 'negative_share_2010s = (songs.loc[songs["decade"] == 2010, "whole"] <= -0.05).mean()',
-        "all decades, not the 2010s": 'negative_share_2010s = (songs["lines"] <= -0.05).mean()',
-        "below zero instead of -0.05": 'negative_share_2010s = (songs.loc[songs["decade"] == 2010, "lines"] < 0).mean()',
+WRONG = {
+    "negative share of love songs": {   # exercise 1: P(negative | the song uses "love")
+        "the other conditional: share of negative songs that use love": (
+            'negative_songs = songs[songs["lines"] <= -0.05]\n'
+            'love_negative_share = negative_songs["tokens"].map(lambda toks: "love" in toks).mean()'),
+        "every occurrence counted, not each song once": (
+            'times = songs["tokens"].map(lambda toks: toks.count("love"))\n'
+            'love_negative_share = times[songs["lines"] <= -0.05].sum() / times.sum()'),
+        "the whole-song score": (
+            'mentions_love = songs["tokens"].map(lambda toks: "love" in toks)\n'
+            'love_negative_share = (songs.loc[mentions_love, "whole"] <= -0.05).mean()'),
+        "all songs, not only those with love": 'love_negative_share = (songs["lines"] <= -0.05).mean()',
+        "a count instead of a share": (
+            'mentions_love = songs["tokens"].map(lambda toks: "love" in toks)\n'
+            'love_negative_share = (songs.loc[mentions_love, "lines"] <= -0.05).sum()'),
+        "below zero instead of -0.05": (
+            'mentions_love = songs["tokens"].map(lambda toks: "love" in toks)\n'
+            'love_negative_share = (songs.loc[mentions_love, "lines"] < 0).mean()'),
     },
-    {  # exercise 2: lower bound of the Fisher 95% CI of r(lines, energy)
-        "r itself": 'energy_ci_low = np.corrcoef(joined["lines"], joined["energy"])[0, 1]',
-        "forgot to transform back": (
-            'energy_ci_low = np.arctanh(np.corrcoef(joined["lines"], joined["energy"])[0, 1]) '
-            '- 1.96 / np.sqrt(len(joined) - 3)'),
-        "sqrt(n) instead of sqrt(n - 3) and no transform": (
-            'energy_ci_low = np.corrcoef(joined["lines"], joined["energy"])[0, 1] - 1.96 / np.sqrt(len(joined))'),
-        "the valence correlation": (
-            'energy_ci_low = np.tanh(np.arctanh(np.corrcoef(joined["lines"], joined["valence"])[0, 1]) '
-            '- 1.96 / np.sqrt(len(joined) - 3))'),
+    "no-words within one decade": {   # exercise 2: within-one-decade accuracy of the no-words baseline
+        "exact accuracy": "nowords_within_one = np.mean(pred_nowords == decade[test])",
+        "strictly less than 10 years (the same as exact)": "nowords_within_one = np.mean(np.abs(pred_nowords - decade[test]) < 10)",
+        "the text model's predictions (printed above)": "nowords_within_one = np.mean(np.abs(pred_test - decade[test]) <= 10)",
+        "a count instead of a share": "nowords_within_one = np.sum(np.abs(pred_nowords - decade[test]) <= 10)",
+        "one decade counted as 1, not 10 years": "nowords_within_one = np.mean(np.abs(pred_nowords - decade[test]) <= 1)",
+        "the majority guess": "nowords_within_one = np.mean(np.abs(majority - decade[test]) <= 10)",
     },
-]
+}
