@@ -10,8 +10,9 @@ Used by lessons 00, 01, 02, 04, 05, 06 and 07 (``connect()``: your account or th
   used when no credentials are set, so every notebook runs offline.
 
 Endpoints Spotify removed for new and development-mode apps (audio features, audio analysis,
-recommendations, related artists, batch look-ups, other users' playlists) and removed fields
-(popularity, followers, external_ids) are never called or read. Audio features come from the open
+recommendations, related artists, batch look-ups, other users' playlists) and removed or deprecated
+fields (popularity, followers) are never called or read; tests/test_spotify_contract.py checks every
+request against Spotify's published API description. Audio features come from the open
 datasets, joined by track id: see ``helpers.data.with_audio_features``.
 """
 
@@ -40,12 +41,20 @@ REDIRECT_ENV = "SPOTIPY_REDIRECT_URI"
 DEFAULT_REDIRECT_PORT = 8765
 DEFAULT_REDIRECT_URI = f"http://127.0.0.1:{DEFAULT_REDIRECT_PORT}/callback"
 LOGIN_TIMEOUT_ENV = "SPOTIFY_ML_LOGIN_TIMEOUT"
+# Where the Web API and the accounts service live. Only the tests set these (to a local stand-in
+# for Spotify on 127.0.0.1, tests/spotify_standin.py); unset, the course talks to Spotify.
+API_URL_ENV = "SPOTIFY_ML_API_URL"
+ACCOUNTS_URL_ENV = "SPOTIFY_ML_ACCOUNTS_URL"
+DEFAULT_API_URL = "https://api.spotify.com/v1/"
+DEFAULT_ACCOUNTS_URL = "https://accounts.spotify.com"
 LOGIN_TIMEOUT_S = 300.0  # how long the login waits for the browser's redirect
 MAX_RETRY_AFTER_S = 5.0  # a 429 asking for a longer wait is reported at once instead of blocking
 SCOPES = " ".join([
     "user-top-read", "user-read-recently-played", "user-library-read",
     "playlist-read-private", "playlist-modify-private",
+    "user-modify-playback-state",  # only for play_playlist (lesson 04's PLAY_ON_SPOTIFY)
 ])
+PLAYBACK_SCOPE = "user-modify-playback-state"
 TRACK_COLUMNS = ["track_id", "track_name", "artist", "album", "release_date", "duration_ms", "explicit"]
 
 REMOVED = {
@@ -249,7 +258,7 @@ class LiveAccount(Account):
         items = self._pages(what, self._call(what, self.sp.playlist_items, playlist_id, additional_types=("track",)))
         rows = []
         for position, item in enumerate(items):
-            track = item.get("track") or item.get("item")
+            track = item.get("item") or item.get("track")  # `track` is the deprecated name
             if track and track.get("type", "track") == "track" and track.get("id"):
                 rows.append({**_track_row(track), "position": position, "added_at": item.get("added_at")})
         return _tracks_frame(rows, ["position", "added_at"])
@@ -272,6 +281,56 @@ class LiveAccount(Account):
             self._call(f"adding tracks to {name!r} (POST /playlists/{{id}}/items)",
                        self.sp.playlist_add_items, playlist["id"], ids[start:start + 100])
         return playlist["id"]
+
+    def play_playlist(self, playlist_id: str, device_id: str | None = None) -> None:
+        """Start one of your playlists on your active Spotify device (PUT /me/player/play).
+
+        Needs Spotify Premium (which a development-mode app's owner has) and a device where
+        Spotify is open; 404 (no active device), 403 (no Premium) and a refused scope each
+        become a message saying what to do.
+        """
+        what = f"playing playlist {playlist_id} (PUT /me/player/play)"
+        try:
+            self.sp.start_playback(device_id=device_id, context_uri=f"spotify:playlist:{playlist_id}")
+        except Exception as exc:
+            raise _playback_error(exc, what, self._granted_scopes()) from None
+
+    def _granted_scopes(self) -> set[str] | None:
+        """The scopes the cached token was granted, or None when unknown."""
+        auth = getattr(self.sp, "auth_manager", None)
+        handler = getattr(auth, "cache_handler", None)
+        try:
+            token = handler.get_cached_token() if handler is not None else None
+        except Exception:
+            return None
+        return set((token or {}).get("scope", "").split()) if token else None
+
+
+def _playback_error(exc: Exception, what: str, granted: set[str] | None) -> SpotifyAccessError:
+    import spotipy
+
+    if not isinstance(exc, spotipy.SpotifyException):
+        return explain(exc, what)
+    text = f"{exc.msg} {exc.reason or ''}".lower()
+    if exc.http_status == 404:
+        return SpotifyAccessError(
+            f"Spotify found no active device for {what} (404 NO_ACTIVE_DEVICE). Open Spotify on your "
+            f"phone, computer or speaker, start any song for a moment so that the device counts as "
+            f"active, then run this cell again."
+        )
+    if exc.http_status in (401, 403) and ("scope" in text or (granted is not None and PLAYBACK_SCOPE not in granted)):
+        return SpotifyAccessError(
+            f"Your login did not grant the scope {PLAYBACK_SCOPE!r} needed for {what} ({exc.http_status}). "
+            f"Delete {token_path()} and run connect() again, and accept every permission on "
+            f"Spotify's login page."
+        )
+    if exc.http_status == 403:
+        return SpotifyAccessError(
+            f"Spotify refused {what} (403{': ' + exc.reason if exc.reason else ''}): starting playback "
+            f"needs Spotify Premium on the account you logged in with. Play the saved playlist in the "
+            f"Spotify app instead; it is in your library."
+        )
+    return explain(exc, what)
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,6 +452,10 @@ class DemoAccount(Account):
         print(f"Demo account: playlist {name!r} kept in memory only ({len(track_ids)} tracks), "
               f"nothing was sent to Spotify.")
         return playlist_id
+
+    def play_playlist(self, playlist_id: str, device_id: str | None = None) -> None:
+        print(f"Demo account: nothing to play on ({playlist_id!r} exists in memory only). With your "
+              f"own account this starts the playlist on your active Spotify device.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -571,6 +634,20 @@ def _pkce_class():
     return CoursePKCE
 
 
+def _service_url(env: str, default: str) -> str:
+    """``default``, or the URL in ``env`` when set (https, or http on a loopback address only)."""
+    url = os.environ.get(env) or default
+    parsed = urlparse(url)
+    try:
+        loopback = ipaddress.ip_address(parsed.hostname or "").is_loopback
+    except ValueError:
+        loopback = False
+    if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+        raise SpotifyAccessError(f"{env} = {url!r} must be an https URL (or http on 127.0.0.1); "
+                                 f"unset it to talk to Spotify.")
+    return url
+
+
 def connect(client_id: str | None = None, redirect_uri: str | None = None, *, demo: bool = False,
             session: requests.Session | None = None, open_browser: bool = True) -> Account:
     """Your account when ``SPOTIPY_CLIENT_ID`` (or ``client_id``) is set, else the demo account.
@@ -603,10 +680,13 @@ def connect(client_id: str | None = None, redirect_uri: str | None = None, *, de
         client_id=client_id, redirect_uri=redirect_uri, scope=SCOPES, open_browser=open_browser,
         cache_handler=PrivateTokenFile(cache_path=str(token_path())),
     )
+    accounts = _service_url(ACCOUNTS_URL_ENV, DEFAULT_ACCOUNTS_URL).rstrip("/")
+    auth.OAUTH_AUTHORIZE_URL, auth.OAUTH_TOKEN_URL = f"{accounts}/authorize", f"{accounts}/api/token"
     if session is None:
         session = http_session()
         if fresh_login:
             session.cache.clear()
     client = spotipy.Spotify(auth_manager=auth, requests_session=session, requests_timeout=15)
+    client.prefix = _service_url(API_URL_ENV, DEFAULT_API_URL).rstrip("/") + "/"
     print("Connected to your Spotify account (the login opens in your browser on first use).")
     return LiveAccount(client)
