@@ -1,8 +1,9 @@
-"""Likely wrong answers to the exercises of notebook 10, one dict per exercise (label -> code that
-replaces the reference solution). Each must be rejected by the exercise's self-check."""
+"""Likely wrong answers to the exercises of notebook 10 (tests/test_student_copies.py feeds them to the
+self-checks), keyed by each exercise's id, the name of its first self-check; label -> code that replaces
+the reference solution. Each must be rejected."""
 
-WRONG = [
-    {  # exercise 1: the unigram model's validation perplexity, by hand
+WRONG = {
+    "unigram perplexity": {  # exercise 1: the unigram model's validation perplexity, by hand
         "forgot the end token": (
             'log_probs = [math.log(unigram.prob([], w)) for s in seqs["val"] for w in s]\n'
             'unigram_ppl = math.exp(-sum(log_probs) / len(log_probs))'),
@@ -18,7 +19,35 @@ WRONG = [
             'log_probs = [math.log(unigram.prob([], w)) for s in seqs["train"] for w in s + [music.EOS]]\n'
             'unigram_ppl = math.exp(-sum(log_probs) / len(log_probs))'),
     },
-    {  # exercise 2: share of the training melodies' notes in C major / A minor
+    "every chorale on exactly one side, 15-25% held out": {  # exercise 2: a split without a leaked tune
+        "a random split by chorale": (
+            'order = np.random.default_rng(0).permutation(len(melodies))\n'
+            'my_held_out = [melodies[i] for i in order[:80]]\n'
+            'my_train = [melodies[i] for i in order[80:]]'),
+        "tunes keyed by their first 8 pitches (misses transposed copies)": (
+            'keys = sorted({first_pitches(m) for m in melodies})\n'
+            'held = set(keys[::5])\n'
+            'my_held_out = [m for m in melodies if first_pitches(m) in held]\n'
+            'my_train = [m for m in melodies if first_pitches(m) not in held]'),
+        "the last fifth of the file names": (
+            'names = sorted(m["id"] for m in melodies)[-80:]\n'
+            'my_held_out = [m for m in melodies if m["id"] in names]\n'
+            'my_train = [m for m in melodies if m["id"] not in names]'),
+        "one chorale per held-out tune, its other harmonisations left in training": (
+            'firsts = {}\n'
+            'for m, g in zip(melodies, groups):\n'
+            '    if g in set(group_ids[::3]):\n'
+            '        firsts.setdefault(g, m)\n'
+            'my_held_out = list(firsts.values())\n'
+            'my_train = [m for m in melodies if all(m is not h for h in my_held_out)]'),
+        "nothing held out": (
+            'my_train, my_held_out = list(melodies), []'),
+        "the held-out chorales also kept in training": (
+            'held_groups = set(group_ids[::5])\n'
+            'my_held_out = [m for m, g in zip(melodies, groups) if g in held_groups]\n'
+            'my_train = list(melodies)'),
+    },
+    "corpus in-key share": {  # exercise 3: share of the training melodies' notes in C major / A minor
         "rests counted as notes": (
             'corpus_in_key = np.mean([p % 12 in music.C_MAJOR for m in train_events for p, _ in m])'),
         "pitch not reduced to a pitch class": (
@@ -31,4 +60,4 @@ WRONG = [
         "the share of notes out of the key": (
             'corpus_in_key = np.mean([p % 12 not in music.C_MAJOR for m in train_events for p, _ in m if p != music.REST])'),
     },
-]
+}
