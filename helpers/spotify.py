@@ -276,10 +276,12 @@ class LiveAccount(Account):
         what = f"creating playlist {name!r} (POST /me/playlists)"
         playlist = self._call(what, self.sp.current_user_playlist_create, name, public=public,
                               description=description)
-        ids = [t for t in track_ids if t]
-        for start in range(0, len(ids), 100):
-            self._call(f"adding tracks to {name!r} (POST /playlists/{{id}}/items)",
-                       self.sp.playlist_add_items, playlist["id"], ids[start:start + 100])
+        uris = [f"spotify:track:{t}" for t in track_ids if t]
+        for start in range(0, len(uris), 100):
+            # The documented body is {"uris": [...]}; spotipy 2.26's playlist_add_items sends a bare
+            # JSON array, which the API description does not allow (tests/test_spotify_contract.py).
+            self._call(f"adding tracks to {name!r} (POST /playlists/{{id}}/items)", self.sp._post,
+                       f"playlists/{playlist['id']}/items", payload={"uris": uris[start:start + 100]})
         return playlist["id"]
 
     def play_playlist(self, playlist_id: str, device_id: str | None = None) -> None:

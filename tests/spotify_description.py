@@ -183,15 +183,15 @@ class Description:
                 payload = None
             if schema is None:
                 problems.append(f"{where} sends a body, but {op.name} takes none")
-            elif isinstance(payload, dict):
+            else:
                 props = schema.get("properties") or {}
-                for key in payload:
+                for key in payload if isinstance(payload, dict) else ():
                     if key not in props:
                         problems.append(f"{where}: body field {key!r} is not in {op.name}'s request body "
                                         f"(fields: {sorted(props)})")
                     elif props[key].get("deprecated"):
                         problems.append(f"{where}: body field {key!r} is deprecated")
-                problems += [f"{where}: body: {e}" for e in self.errors(_json_schema(schema), payload)]
+                problems += [f"{where}: body: {e}" for e in self.errors(schema, payload)]
         if scopes is not None and op.scopes and not (op.scopes & scopes) and op.name not in SCOPE_EXEMPT:
             problems.append(f"{where} needs one of the scopes {sorted(op.scopes)}; the login requests "
                             f"{sorted(scopes)}")
@@ -209,7 +209,8 @@ class Description:
         """jsonschema's messages for ``instance`` against a schema from this description."""
         resolvable = {"components": self._schema_doc["components"], **_json_schema(schema)}
         validator = jsonschema.Draft202012Validator(resolvable)
-        return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}"
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: "
+                + (e.message if len(e.message) < 200 else f"{e.message[:90]} ... {e.message[-90:]}")
                 for e in validator.iter_errors(instance)]
 
     def check_response(self, method: str, path: str, status: int, body) -> list[str]:
