@@ -45,10 +45,11 @@ run: $(STAMP)
 	  $(BIN)/papermill --cwd notebooks "$$nb" "output/$$(basename $$nb)" || exit 1; \
 	done
 
-# The lessons as a static website (offline): runs each lesson into output/ unless a fresh run of it
-# is there (demo account only), then renders site/ with nbconvert.
+# The lessons as a website (offline; Sphinx + MyST-NB + the book theme, docs/site/): runs each lesson into
+# output/ unless a fresh run of it is there (demo account only), then builds site/ without executing.
+# Launch buttons (off by default): make site LAUNCH="repo=https://github.com/ORG/REPO binder=https://mybinder.org"
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py --executed output --out site
+	$(if $(LAUNCH),SPOTIFY_ML_LAUNCH="$(LAUNCH)") $(BIN)/python tools/build_site.py --executed output --out site
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py notebooks student
