@@ -62,6 +62,23 @@ def _json_schema(node):
     return out
 
 
+def _query_value(text: str, schema: dict):
+    """A query string value as the type its schema declares (so that minimum/maximum apply)."""
+    kind = schema.get("type")
+    if kind == "array":  # style form, explode false: comma-separated
+        return [_query_value(part, schema.get("items") or {}) for part in text.split(",")]
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str          # "GET"
@@ -169,12 +186,16 @@ class Description:
                 + (f": use {instead} instead" if instead else " (the description names no replacement: "
                    "the call has to go)"))
         declared = self.query_parameters(op)
-        for name, _ in parse_qsl(parsed.query, keep_blank_values=True):
+        for name, value in parse_qsl(parsed.query, keep_blank_values=True):
             if name not in declared:
                 problems.append(f"{where}: query parameter {name!r} is not declared for {op.name} "
                                 f"(declared: {sorted(declared)})")
             elif declared[name].get("deprecated") or (declared[name].get("schema") or {}).get("deprecated"):
                 problems.append(f"{where}: query parameter {name!r} is deprecated")
+            else:
+                schema = declared[name].get("schema") or {}
+                problems += [f"{where}: query parameter {name}={value!r}: {e}"
+                             for e in self.errors(schema, _query_value(value, schema))]
         if body:
             schema = self.body_schema(op)
             try:

@@ -202,3 +202,21 @@ def test_fixtures_carry_no_removed_fields():
     for removed in ['"popularity"', '"followers"']:  # external_ids stays: its removal was reverted
         assert removed not in text
     assert json.loads((FIXTURES / "playlists.json").read_text())["items"][0]["items"]["total"] == 3
+
+
+def test_service_urls_default_to_spotify_and_refuse_plain_http_elsewhere(monkeypatch, tmp_path):
+    monkeypatch.setenv("SPOTIFY_ML_CACHE", str(tmp_path))
+    for env in (spotify.API_URL_ENV, spotify.ACCOUNTS_URL_ENV):
+        monkeypatch.delenv(env, raising=False)
+    account = spotify.connect("0123456789abcdef", open_browser=False)
+    assert account.sp.prefix == "https://api.spotify.com/v1/"
+    assert account.sp.auth_manager.OAUTH_TOKEN_URL == "https://accounts.spotify.com/api/token"
+    assert spotipy.SpotifyPKCE.OAUTH_TOKEN_URL == "https://accounts.spotify.com/api/token"  # class untouched
+    monkeypatch.setenv(spotify.API_URL_ENV, "http://127.0.0.1:9/v1")
+    monkeypatch.setenv(spotify.ACCOUNTS_URL_ENV, "http://127.0.0.1:9")
+    account = spotify.connect("0123456789abcdef", open_browser=False)
+    assert account.sp.prefix == "http://127.0.0.1:9/v1/"
+    assert account.sp.auth_manager.OAUTH_AUTHORIZE_URL == "http://127.0.0.1:9/authorize"
+    monkeypatch.setenv(spotify.ACCOUNTS_URL_ENV, "http://example.com")
+    with pytest.raises(SpotifyAccessError, match="SPOTIFY_ML_ACCOUNTS_URL.*https"):
+        spotify.connect("0123456789abcdef", open_browser=False)

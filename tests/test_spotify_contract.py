@@ -151,6 +151,16 @@ def test_a_deprecated_call_fails_with_the_replacement_named():
     assert "not in Spotify's API description" in d.check_request("GET", "https://api.spotify.com/v1/me/everything")[0]
 
 
+def test_query_values_are_checked_against_their_schemas():
+    """Since 2026 search returns at most 10 per page: the description says so, and so does the check."""
+    d = description()
+    assert d.check_request("GET", "https://api.spotify.com/v1/search?q=x&type=track&limit=10") == []
+    too_many = d.check_request("GET", "https://api.spotify.com/v1/search?q=x&type=track&limit=20")
+    assert len(too_many) == 1 and "limit='20'" in too_many[0] and "maximum of 10" in too_many[0]
+    assert "is not one of" in d.check_request("GET", "https://api.spotify.com/v1/search?q=x&type=song")[0]
+    assert d.check_request("GET", "https://api.spotify.com/v1/me/top/tracks?limit=60")  # at most 50
+
+
 def test_login_scopes_exist_and_each_is_needed_by_a_call_the_course_sends(sent):
     d = description()
     requested = set(spotify.SCOPES.split())
