@@ -220,3 +220,10 @@ def test_service_urls_default_to_spotify_and_refuse_plain_http_elsewhere(monkeyp
     monkeypatch.setenv(spotify.ACCOUNTS_URL_ENV, "http://example.com")
     with pytest.raises(SpotifyAccessError, match="SPOTIFY_ML_ACCOUNTS_URL.*https"):
         spotify.connect("0123456789abcdef", open_browser=False)
+
+
+def test_demo_account_only_says_what_playing_would_do(monkeypatch, capsys):
+    monkeypatch.delenv("SPOTIPY_CLIENT_ID", raising=False)
+    account = spotify.connect(demo=True)
+    account.play_playlist(account.create_playlist("Mood", account.top_tracks(3)["track_id"].tolist()))
+    assert "nothing to play on" in capsys.readouterr().out

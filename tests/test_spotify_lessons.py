@@ -18,6 +18,7 @@ cell is always what runs. The full lessons run with the demo account elsewhere i
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -82,6 +83,27 @@ SLICES = {
                   "def my_lyrics("],
     },
 }
+
+
+# A cell on the live path: it uses the account, connects, or reads a switch that talks to Spotify.
+LIVE = re.compile(r"\baccount\s*[.=,]|spotify\.connect\(|SAVE_TO_SPOTIFY|PLAY_ON_SPOTIFY|FETCH_MY_LYRICS")
+
+
+def live_cells(stem: str) -> list[str]:
+    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code" and LIVE.search(c.source)
+            and "parameters" not in c.metadata.get("tags", [])]
+
+
+def test_every_live_branch_cell_of_every_lesson_is_in_a_slice():
+    """A lesson that gains a live-branch cell (or a lesson that starts connecting) fails here
+    until SLICES runs it."""
+    connecting = {p.stem for p in NOTEBOOKS.glob("*.ipynb") if live_cells(p.stem)}
+    assert connecting == set(SLICES), f"lessons with live-branch cells: {sorted(connecting)}"
+    for stem in SLICES:
+        sliced = [c.source for c in slice_notebook(stem).cells]
+        missing = [src[:80] for src in live_cells(stem) if src not in sliced]
+        assert not missing, f"{stem}: live-branch cells not run against the stand-in: {missing}"
 
 
 def slice_notebook(stem: str) -> nbformat.NotebookNode:
