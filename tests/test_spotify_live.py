@@ -160,6 +160,8 @@ def test_development_mode_refusals_are_explained(logged_in):
         account._call("audio features", account.sp._get, "audio-features", ids="x")
     with pytest.raises(spotify.RemovedEndpointError):     # the course itself never sends it
         account.audio_features(["x"])
+    refused = [(r["path"], r["status"]) for r in standin.requests if r["status"] == 403]
+    assert refused == [(f"/v1/playlists/{followed}/items", 403), ("/v1/audio-features", 403)]
 
 
 def test_reads_and_a_saved_playlist_through_current_endpoints(logged_in):
