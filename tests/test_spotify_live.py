@@ -103,14 +103,6 @@ def test_login_end_to_end_then_the_cached_token_then_a_refresh(standin, capsys):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_an_expired_token_spotipy_still_trusts_gets_the_401_message(logged_in):
-    account = spotify.connect()
-    account.me()
-    logged_in.expire_tokens()
-    with pytest.raises(SpotifyAccessError, match=r"invalid or expired \(401\).*spotify-token.json"):
-        account.top_tracks(time_range="short_term")
-
-
 def test_pkce_code_verifier_is_checked(standin):
     """The stand-in's token endpoint refuses a code exchanged with the wrong verifier."""
     redirect = standin.env()["SPOTIPY_REDIRECT_URI"]
@@ -241,3 +233,12 @@ def test_every_request_the_course_sent_is_current(logged_in):
 def test_follow_login_is_a_plain_http_client(standin):
     reply = follow_login(f"{standin.url}/authorize?client_id=nobody")
     assert reply.status_code == 400 and "INVALID_CLIENT" in reply.text
+
+
+# Last: it expires the shared token, so the tests before it need no second login.
+def test_an_expired_token_spotipy_still_trusts_gets_the_401_message(logged_in):
+    account = spotify.connect()
+    account.me()
+    logged_in.expire_tokens()
+    with pytest.raises(SpotifyAccessError, match=r"invalid or expired \(401\).*spotify-token.json"):
+        account.top_tracks(time_range="short_term")
