@@ -512,7 +512,8 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     (the <id>, for joining audio features), ``platform`` (family only), ``reason_start``,
     ``reason_end`` (open vocabularies: unknown values are kept), ``shuffle``, ``skipped``
     (nullable booleans), ``source_format`` ("basic" or "extended"). Fields a format does not
-    have are null. Rows are sorted by ``ts``.
+    have are null. Rows are sorted by ``ts``; basic plays that end in the same minute are put in the
+    only order in which they can have been played (see ``_in_play_order``).
 
     Podcast, audiobook and video rows are left out; so are duplicate plays (the same play in two
     overlapping files; repeats inside one file are real plays and stay). ``df.attrs["summary"]``
@@ -532,7 +533,7 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
     df, summary["bad_dates_removed"] = _drop_bad_dates(df, {name: short for name, short, _, _ in sources})
     df, summary["duplicates_removed"] = _drop_duplicates(df)
     df, summary["basic_overlap_removed"] = _drop_basic_overlap(df)
-    df = df.sort_values("ts", kind="stable").reset_index(drop=True)[PLAY_COLUMNS]
+    df, summary["reordered_within_minute"] = _in_play_order(df)
     summary["music_plays"] = int(len(df))
     df.attrs["summary"] = {k: summary[k] for k in SUMMARY_KEYS}
     if verbose:
@@ -541,7 +542,7 @@ def load_export(path, *, verbose: bool = False) -> pd.DataFrame:
 
 
 SUMMARY_KEYS = ["files", "formats", "music_plays", "left_out", "duplicates_removed", "bad_dates_removed",
-                "basic_overlap_removed", "unknown_fields", "private_fields_dropped"]
+                "basic_overlap_removed", "reordered_within_minute", "unknown_fields", "private_fields_dropped"]
 
 
 def _all_sources(path) -> list[tuple[str, str, str | None, bytes]]:
@@ -607,6 +608,22 @@ def _drop_duplicates(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return df[~dup], int(dup.sum())
 
 
+def _in_play_order(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Plays sorted by end time, and how many basic plays had to move to be in play order.
+
+    A basic export gives end times to the minute, and its files do not always list the plays of one
+    minute in the order they were played. Two plays that end in the same minute were played one after
+    the other, so the later one lasted under a minute: a play of a minute or more that ends in the
+    same minute as others came first. Sorting it first within its minute fixes the order lessons read
+    as "the previous play" (without it, a later play's outcome can pass for an earlier one's).
+    """
+    minute_long = (df["source_format"] == "basic") & (df["ms_played"] >= 60_000)
+    before = df.sort_values("ts", kind="stable").index
+    after = df.assign(_later=~minute_long).sort_values(["ts", "_later"], kind="stable").index
+    moved = int((before.to_numpy() != after.to_numpy()).sum())
+    return df.loc[after].reset_index(drop=True)[PLAY_COLUMNS], moved
+
+
 def _drop_basic_overlap(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Basic plays inside the period the extended files cover are the same plays at minute resolution."""
     is_ext = df["source_format"] == "extended"
@@ -655,6 +672,9 @@ def summary_text(df_or_summary) -> str:
     if s.get("bad_dates_removed"):
         lines.append(f"plays with a time before {FIRST_PLAY_DATE} or in the future, removed: "
                      f"{s['bad_dates_removed']:,}")
+    if s.get("reordered_within_minute"):
+        lines.append(f"basic plays put in play order within their minute (long plays first): "
+                     f"{s['reordered_within_minute']:,}")
     if s.get("basic_overlap_removed"):
         lines.append(f"basic plays also in the extended files, removed: {s['basic_overlap_removed']:,}")
     if s["private_fields_dropped"]:

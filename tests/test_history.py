@@ -354,3 +354,19 @@ def test_a_students_export_that_is_missing_or_too_small_says_how_to_fix_it(tmp_p
 def test_an_empty_history_file_gives_no_plays_not_a_crash(tmp_path, name):
     (tmp_path / name).write_text("[]")
     assert len(load_export(tmp_path / name)) == 0
+
+
+def test_basic_plays_ending_in_the_same_minute_are_put_in_play_order(tmp_path):
+    # The file lists a 4-second play before a 4-minute one that ends in the same minute: the long one
+    # must have come first (it started minutes earlier), so the short one's "previous play" is the long one.
+    f = write(tmp_path / "StreamingHistory0.json", [
+        basic("2024-01-01 10:00", "A", "first", 200_000),
+        basic("2024-01-01 10:04", "B", "short", 4_000),
+        basic("2024-01-01 10:04", "C", "long", 237_000),
+        basic("2024-01-01 10:05", "D", "next", 30_000),
+        basic("2024-01-01 10:05", "E", "next too", 20_000),
+    ])
+    df = load_export(f)
+    assert df["track"].tolist() == ["first", "long", "short", "next", "next too"]   # two short ones keep file order
+    assert df.attrs["summary"]["reordered_within_minute"] == 2
+    assert "play order" in history.summary_text(df)
