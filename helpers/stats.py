@@ -1,6 +1,7 @@
 """Bootstrap intervals for the comparisons the lessons make (a mean, or the gap between two models).
 
-Used by lessons 01, 02 and 08 (paired and artist- or session-grouped bootstrap intervals).
+Used by lessons 01, 02, 08 and 09 (paired and artist- or session-grouped bootstrap intervals; lesson 09
+also the paired difference of two ROC-AUCs, ``paired_auc_difference``).
 
 Models compared on the same test rows share the easy and the hard ones, so the interval of their
 *paired* difference is much narrower than two separate intervals suggest. When rows come in groups
@@ -50,3 +51,47 @@ def paired_difference(a, b, n_boot: int = 1000, seed: int = 0, groups=None) -> t
     diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     low, high = bootstrap_ci(diff, n_boot=n_boot, seed=seed, groups=groups)
     return float(diff.mean()), low, high
+
+
+def _weighted_auc(order_codes: np.ndarray, y: np.ndarray, weights: np.ndarray, n_values: int) -> float:
+    """ROC-AUC with row weights (a resampled row counts as often as it was drawn); ties count one half."""
+    pos = np.bincount(order_codes, weights=weights * y, minlength=n_values)
+    neg = np.bincount(order_codes, weights=weights * (1 - y), minlength=n_values)
+    below = np.cumsum(neg) - neg   # weight of the negatives with a lower score
+    total = pos.sum() * neg.sum()
+    return float(np.sum(pos * (below + 0.5 * neg)) / total) if total > 0 else np.nan
+
+
+def paired_auc_difference(y, score_a, score_b, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+                          groups=None) -> tuple[float, float, float]:
+    """ROC-AUC of ``score_a`` minus that of ``score_b`` on the same rows, and its paired bootstrap interval.
+
+    Each resample draws rows (or whole ``groups``, e.g. listening sessions) with replacement and scores both
+    scorers on the same draw, so what they share cancels. Draws with only one class are skipped.
+    """
+    y = np.asarray(y, dtype=float)
+    a, b = np.asarray(score_a, dtype=float), np.asarray(score_b, dtype=float)
+    if not (len(y) == len(a) == len(b)) or len(y) == 0:
+        raise ValueError(f"y and the two scores must have the same, non-zero length ({len(y)}, {len(a)}, {len(b)})")
+    if len(np.unique(y)) != 2:
+        raise ValueError("ROC-AUC needs both classes in y")
+    _, codes_a = np.unique(a, return_inverse=True)
+    _, codes_b = np.unique(b, return_inverse=True)
+    codes_a, codes_b = codes_a.ravel(), codes_b.ravel()
+    n_a, n_b = codes_a.max() + 1, codes_b.max() + 1
+    ones = np.ones(len(y))
+    point = _weighted_auc(codes_a, y, ones, n_a) - _weighted_auc(codes_b, y, ones, n_b)
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        codes, n_groups = np.arange(len(y)), len(y)
+    else:
+        codes = _group_codes(groups, len(y))
+        n_groups = codes.max() + 1
+    diffs = []
+    for _ in range(n_boot):
+        weights = np.bincount(rng.integers(0, n_groups, size=n_groups), minlength=n_groups)[codes].astype(float)
+        diff = _weighted_auc(codes_a, y, weights, n_a) - _weighted_auc(codes_b, y, weights, n_b)
+        if np.isfinite(diff):
+            diffs.append(diff)
+    low, high = np.percentile(diffs, [50 * (1 - level), 50 * (1 + level)])
+    return float(point), float(low), float(high)

@@ -39,3 +39,25 @@ def test_bad_input():
         stats.bootstrap_ci([])
     with pytest.raises(ValueError):
         stats.bootstrap_ci([1.0, 2.0], groups=[1])
+
+
+def test_paired_auc_difference_matches_sklearn_and_covers_the_point():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    groups = np.repeat(np.arange(200), 10)
+    y = (rng.random(n) < 0.3).astype(int)
+    a = y + rng.normal(0, 1.0, n)
+    b = np.round(y + rng.normal(0, 1.5, n), 1)   # ties
+    point, low, high = stats.paired_auc_difference(y, a, b, n_boot=300, seed=1)
+    assert point == pytest.approx(roc_auc_score(y, a) - roc_auc_score(y, b), abs=1e-12)
+    assert low < point < high and low > 0
+    same = stats.paired_auc_difference(y, a, a, n_boot=50)
+    assert same == (0.0, 0.0, 0.0)
+    grouped = stats.paired_auc_difference(y, a, b, n_boot=300, seed=1, groups=groups)
+    assert grouped[0] == pytest.approx(point)
+    with pytest.raises(ValueError):
+        stats.paired_auc_difference(np.zeros(5), a[:5], b[:5])
+    with pytest.raises(ValueError):
+        stats.paired_auc_difference(y, a[:10], b)
