@@ -1,7 +1,8 @@
 """Bootstrap intervals for the comparisons the lessons make (a mean, or the gap between two models).
 
-Used by lessons 01, 02, 08 and 09 (paired and artist- or session-grouped bootstrap intervals; lesson 09
-also the paired difference of two ROC-AUCs, ``paired_auc_difference``).
+Used by lessons 01, 02, 07, 08 and 09 (paired and artist- or session-grouped bootstrap intervals; lesson 09
+also the paired difference of two ROC-AUCs, ``paired_auc_difference``; lesson 07 ``bootstrap_weights`` for
+statistics that are not one mean, such as the change of a share between two decades and a ratio of changes).
 
 Models compared on the same test rows share the easy and the hard ones, so the interval of their
 *paired* difference is much narrower than two separate intervals suggest. When rows come in groups
@@ -34,6 +35,29 @@ def _group_codes(groups, n: int) -> np.ndarray:
         raise ValueError(f"{n} values but {len(groups)} group labels")
     _, codes = np.unique(groups, return_inverse=True)
     return codes.ravel()
+
+
+def bootstrap_weights(n: int, n_boot: int = 1000, seed: int = 0, groups=None) -> np.ndarray:
+    """How often each of ``n`` rows is drawn in each of ``n_boot`` resamples: an ``(n_boot, n)`` array.
+
+    With ``groups``, whole groups are drawn (a cluster bootstrap) and every row counts as often as its group
+    was drawn. The draws are those of ``bootstrap_ci`` with the same ``seed``, so ``weights @ values /
+    weights.sum(axis=1)`` are its resampled means. Any statistic built from weighted sums (a mean within a
+    subset, a difference of two such means, a ratio of differences) is then computed on the *same* resamples
+    for every column: paired intervals come free.
+    """
+    if n <= 0:
+        raise ValueError("no rows to resample")
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        codes, n_groups = np.arange(n), n
+    else:
+        codes = _group_codes(groups, n)
+        n_groups = codes.max() + 1
+    picks = rng.integers(0, n_groups, size=(n_boot, n_groups))
+    offsets = (np.arange(n_boot)[:, None] * n_groups + picks).ravel()
+    counts = np.bincount(offsets, minlength=n_boot * n_groups).reshape(n_boot, n_groups)
+    return counts[:, codes].astype(float)
 
 
 def bootstrap_ci(values, n_boot: int = 1000, seed: int = 0, level: float = 0.95, groups=None) -> tuple[float, float]:

@@ -34,6 +34,23 @@ def test_paired_difference_is_narrower_than_separate_intervals():
     assert high - low < separate
 
 
+def test_bootstrap_weights_reproduce_bootstrap_ci_and_keep_groups_together():
+    rng = np.random.default_rng(4)
+    values = rng.normal(0, 1, 300)
+    groups = rng.integers(0, 40, 300)
+    for g in (None, groups):
+        w = stats.bootstrap_weights(len(values), n_boot=200, seed=5, groups=g)
+        assert w.shape == (200, 300)
+        means = w @ values / w.sum(axis=1)
+        assert np.allclose(np.percentile(means, [2.5, 97.5]), stats.bootstrap_ci(values, 200, 5, groups=g))
+    assert np.all(stats.bootstrap_weights(300, 200, 5).sum(axis=1) == 300)   # n rows drawn each time
+    w = stats.bootstrap_weights(300, n_boot=50, seed=5, groups=groups)
+    for code in np.unique(groups):                                            # a group is drawn whole
+        assert np.all(w[:, groups == code] == w[:, groups == code][:, :1])
+    with pytest.raises(ValueError):
+        stats.bootstrap_weights(0)
+
+
 def test_bad_input():
     with pytest.raises(ValueError):
         stats.bootstrap_ci([])
