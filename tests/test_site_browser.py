@@ -398,3 +398,21 @@ def test_runs_with_personal_parameters_are_refused(site, tmp_path):
     assert run.returncode != 0 and "the site shows the demo only" in run.stdout + run.stderr, run.stderr[-2000:]
     assert not (tmp_path / "site" / "00_start_here.html").exists()
     shutil.rmtree(tmp_path / "executed")
+
+
+def test_fresh_runs_are_reused_and_stale_or_personal_ones_are_run_again(site, tmp_path):
+    """`make site` executes a lesson only when output/ holds no fresh demo-account run of it."""
+    if FULL:
+        pytest.skip("needs the small site's executed copies")
+    import build_site
+
+    source, run = REPO / "notebooks" / "00_start_here.ipynb", tmp_path / "00_start_here.ipynb"
+    shutil.copy(site.parent / "executed" / source.name, run)
+    os.utime(run)  # newer than the notebook and helpers/
+    assert build_site.is_fresh(source, run)
+    os.utime(run, (source.stat().st_mtime - 60,) * 2)
+    assert not build_site.is_fresh(source, run), "a run older than its notebook was reused"
+    nb = nbformat.read(run, as_version=4)
+    nb.metadata.setdefault("papermill", {})["parameters"] = {"EXPORT_PATH": "my_spotify_data/"}
+    nbformat.write(nb, run)
+    assert not build_site.is_fresh(source, run), "a run with personal parameters was reused"
