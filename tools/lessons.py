@@ -1,6 +1,6 @@
 """The course's lessons, from the one list that describes them: notebooks/lessons.toml.
 
-The README's lesson table, the site (tools/build_site.py), the benchmark's time budgets
+The README's lesson table, the site (docs/site/course_site.py, run by `make site`), the benchmark's time budgets
 (tools/benchmark.py) and the tests read this list, so adding a lesson means one entry here:
 
     python tools/lessons.py          # check that README's table matches notebooks/lessons.toml
