@@ -1,6 +1,6 @@
 """Small music helpers for lesson 10: chorale melodies, tokens, n-gram models (absolute discounting
 and Kneser-Ney), a split by transposition-invariant tune, objective measures, synthesis without a
-system synthesizer, and a piano roll.
+system synthesizer (whole melodies, or many short clips at once), and a piano roll.
 
 A melody is a list of ``(pitch, duration)`` events: ``pitch`` is a MIDI number (60 = middle C) or
 ``REST`` (-1), ``duration`` is in quarter notes. The models themselves live in the notebook.
@@ -497,6 +497,24 @@ def synthesize(notes, sr: int = 22050, program: int = 0, engine: str = "auto") -
             peak = np.abs(audio).max()
             return (audio / peak * 0.8 if peak > 0 else audio).astype(np.float32), "tinysoundfont + TimGM6mb.sf2"
     return synthesize_additive(notes, sr), "additive synthesis"
+
+
+def render_clips(clips, seconds: float, sr: int = 16000, program: int = 0, gap: float = 0.5,
+                 engine: str = "auto") -> tuple[np.ndarray, str]:
+    """Audio for many short clips at once: an array of shape (clips, ``seconds`` * ``sr``), and the engine.
+
+    Each clip is a list of (pitch, start, end) notes in seconds from the clip's start; notes that start
+    after ``seconds`` are dropped and the others end by then. The clips are played one after another,
+    ``gap`` seconds of silence apart (so that each note's release dies out before the next clip), in one
+    call to ``synthesize`` (the soundfont is loaded once), and cut apart again. The whole rendering is
+    scaled to one peak, so a quiet clip stays quieter than a loud one."""
+    period = seconds + gap
+    notes = [(p, k * period + s, k * period + min(e, seconds)) for k, clip in enumerate(clips)
+             for p, s, e in clip if s < seconds]
+    audio, used = synthesize(notes, sr=sr, program=program, engine=engine)
+    n, step = int(round(seconds * sr)), int(round(period * sr))
+    audio = np.pad(audio, (0, max(0, step * len(clips) - len(audio))))
+    return np.stack([audio[k * step: k * step + n] for k in range(len(clips))]), used
 
 
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")

@@ -94,6 +94,24 @@ def test_soundfont_synthesis_when_tinysoundfont_is_installed():
     assert "tinysoundfont" in engine and np.abs(audio).max() > 0.1
 
 
+def test_render_clips_cuts_each_clip_at_its_own_place():
+    clips = [[(60, 0.0, 0.5)], [], [(72, 0.25, 9.0), (74, 2.0, 2.5)]]  # one note, silence, a note held past the end
+    audio, engine = music.render_clips(clips, seconds=1.0, sr=8000, engine="additive")
+    assert engine == "additive synthesis" and audio.shape == (3, 8000)
+    assert np.abs(audio[1]).max() == 0                              # the silent clip gets no tail of the first
+    assert np.abs(audio[0, :3000]).max() > 0.1 and np.abs(audio[2, :1900]).max() == 0  # the second note starts at 0.25 s
+    assert np.abs(audio[2, 2100:]).max() > 0.01                      # cut at 1 s, not dropped
+    alone, _ = music.render_clips(clips[2:], seconds=1.0, sr=8000, engine="additive")
+    assert np.argmax(np.abs(alone[0])) == np.argmax(np.abs(audio[2]))  # the same clip rendered alone: same shape
+
+
+def test_render_clips_with_the_soundfont_when_tinysoundfont_is_installed():
+    pytest.importorskip("tinysoundfont")
+    audio, engine = music.render_clips([[(67, 0.0, 0.4)], [(60, 0.1, 0.6)]], seconds=0.75, sr=8000, engine="soundfont")
+    assert "tinysoundfont" in engine and audio.shape == (2, 6000) and np.abs(audio).max() > 0.1
+    assert np.abs(audio[1, :700]).max() < 0.01 < np.abs(audio[1, 900:]).max()  # silent until its note at 0.1 s
+
+
 def test_piano_roll_draws_one_bar_per_note():
     import matplotlib
     matplotlib.use("Agg")
