@@ -16,6 +16,9 @@ WRONG = {
         "a count instead of a share": (
             'mentions_love = songs["tokens"].map(lambda toks: "love" in toks)\n'
             'love_negative_share = (songs.loc[mentions_love, "lines"] <= -0.05).sum()'),
+        "love found inside other words (glove, lover, beloved) in the raw lyrics": (
+            'mentions_love = songs["lyrics"].str.lower().str.contains("love")\n'
+            'love_negative_share = (songs.loc[mentions_love, "lines"] <= -0.05).mean()'),
         "below zero instead of -0.05": (
             'mentions_love = songs["tokens"].map(lambda toks: "love" in toks)\n'
             'love_negative_share = (songs.loc[mentions_love, "lines"] < 0).mean()'),
