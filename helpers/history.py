@@ -22,8 +22,8 @@ Privacy: user names, IP addresses and user agents are dropped while the files ar
 never returned; ``platform`` is reduced to its family ("android", "ios", ...), because older
 exports name the device model there. Nothing is written to disk.
 
-``simulate_export`` (from ``helpers.listener``) writes an extended export for a SYNTHETIC demo
-listener, for students without an export of their own.
+``helpers.listener.simulate_export`` writes an extended export for a SYNTHETIC demo listener, for
+students without an export of their own; ``helpers.listening`` loads it or yours for a lesson.
 """
 
 from __future__ import annotations
@@ -42,9 +42,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import CourseError, DataUnavailableError, MalformedDataError
-from .listener import simulate_export
 
-__all__ = ["load_export", "load_user_export", "simulate_export", "summary_text", "PLAY_COLUMNS", "KNOWN_FIELDS"]
+__all__ = ["load_export", "load_user_export", "summary_text", "PLAY_COLUMNS", "KNOWN_FIELDS"]
 
 PLAY_COLUMNS = [
     "ts", "artist", "track", "album", "ms_played", "track_uri", "track_id", "platform",

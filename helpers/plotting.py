@@ -28,16 +28,6 @@ def use_style() -> None:
     })
 
 
-def label(ax, title: str, xlabel: str | None = None, ylabel: str | None = None):
-    """Give a plot the title and axis labels every course figure must have; returns ``ax``."""
-    ax.set_title(title)
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    return ax
-
-
 def colors(n: int) -> list[str]:
     """``n`` palette colours (cycled when n exceeds the palette)."""
     return [PALETTE[i % len(PALETTE)] for i in range(n)]

@@ -21,8 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .stats import bootstrap_ci, paired_difference  # noqa: F401  (the intervals notebook 08 uses)
-
 
 # --------------------------------------------------------------------------- preparing sequences
 def session_ids(ts: pd.Series, gap_minutes: float = 30) -> np.ndarray:

@@ -15,6 +15,7 @@ import pytest
 from helpers import data, history
 from helpers.errors import CourseError, MalformedDataError
 from helpers.history import PLAY_COLUMNS, load_export
+from helpers.listener import simulate_export
 
 URI_A = "spotify:track:4uLU6hMCjMI75M1A2tKUQC"
 URI_B = "spotify:track:7GhIk7Il098yCjg4BQjzvb"
@@ -311,7 +312,7 @@ def test_platform_families():
 def test_simulated_extended_export_round_trip(tmp_path):
     """The SYNTHETIC demo listener (helpers.listener) writes an export load_export reads in full."""
     catalog = data.load_tracks(dedupe=True)
-    folder = history.simulate_export(tmp_path, years=(2022, 2023), seed=7, catalog=catalog)
+    folder = simulate_export(tmp_path, years=(2022, 2023), seed=7, catalog=catalog)
     files = sorted(p.name for p in folder.glob("*.json"))
     assert files and all(name.startswith("Streaming_History_Audio_") for name in files)
     raw = [r for name in files for r in json.loads((folder / name).read_text(encoding="utf-8"))]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers import sequences as sq
+from helpers import stats
 
 # Sessions over 6 items: 0 is always followed by 1, 1 by 2; 5 is the most played item.
 TRAIN = [np.array([0, 1, 2, 5]), np.array([5, 0, 1, 2]), np.array([5, 5, 3, 4]), np.array([0, 1, 5])]
@@ -79,11 +80,11 @@ def test_bootstrap_intervals_cover_the_mean_and_pairing_narrows_them():
     rng = np.random.default_rng(0)
     a = (rng.random(2000) < 0.30).astype(float)
     b = np.where(rng.random(2000) < 0.9, a, 1 - a)  # mostly the same transitions as a
-    low, high = sq.bootstrap_ci(a, n_boot=500, seed=1)
+    low, high = stats.bootstrap_ci(a, n_boot=500, seed=1)
     assert low < a.mean() < high and high - low < 0.06
-    diff, dlow, dhigh = sq.paired_difference(a, b, n_boot=500, seed=1)
+    diff, dlow, dhigh = stats.paired_difference(a, b, n_boot=500, seed=1)
     assert dlow <= diff <= dhigh
-    separate = np.subtract(*sq.bootstrap_ci(a, 500, 1)[::-1]) + np.subtract(*sq.bootstrap_ci(b, 500, 1)[::-1])
+    separate = np.subtract(*stats.bootstrap_ci(a, 500, 1)[::-1]) + np.subtract(*stats.bootstrap_ci(b, 500, 1)[::-1])
     assert dhigh - dlow < separate
 
 

@@ -87,8 +87,6 @@ def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
     nb = nbformat.read(path, as_version=4)
     wrong = wrong_answers(path.stem)
     exercises = [exercise_id(c.source) for c in nb.cells if c.cell_type == "code" and BEGIN in c.source]
-    if isinstance(wrong, list) and len(wrong) == len(exercises):   # TRANSITION: old files pair by position
-        wrong = dict(zip(exercises, wrong))
     assert isinstance(wrong, dict), (
         f"tests/wrong_answers/{path.stem}.py: WRONG must be a dict keyed by each exercise's id (the name of its "
         f"first self-check), not a {type(wrong).__name__}; the ids here are {exercises}")

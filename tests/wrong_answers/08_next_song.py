@@ -1,8 +1,8 @@
-"""Likely wrong answers to the exercises of notebook 08, one dict per exercise (label -> code that
-replaces the reference solution). Each must be rejected by the exercise's self-check."""
+"""Likely wrong answers to the exercises of notebook 08, keyed by each exercise's id (the name of its
+first self-check), label -> code that replaces the reference solution. Each must be rejected by the exercise's self-check."""
 
-WRONG = [
-    {  # exercise 1: the song played most often right after the most played training song, and how often
+WRONG = {
+    'next song after the top song': {  # exercise 1: the song played most often right after the most played training song, and how often
         "the song BEFORE the top song": (
             "train_codes = codes[:a]\n"
             "top_code = pd.Series(train_codes).value_counts().idxmax()\n"
@@ -38,7 +38,7 @@ WRONG = [
             "after = pd.Series(train_codes[1:][train_codes[:-1] == counts.index[0]]).value_counts()\n"
             "next_after_top, times_after_top = songs[after.index[0]], int(counts.iloc[0])"),
     },
-    {  # exercise 2: a function computing MRR@10, checked on a second, hidden ranking
+    'MRR@10 function': {  # exercise 2: a function computing MRR@10, checked on a second, hidden ranking
         "hit rate instead of MRR": (
             "def mrr_at_10(ranked, targets):\n"
             "    return (ranked == targets[:, None]).any(axis=1).mean()"),
@@ -60,21 +60,21 @@ WRONG = [
             "def mrr_at_10(ranked, targets):\n"
             "    return sq.evaluate(sq.MostPopular(n_songs).fit(folds[-1][0]), folds[-1][1], folds[-1][2])['rr'].mean()"),
     },
-    {  # exercise 3: paired difference by session, and the keep-the-simpler rule
+    'hybrid minus Markov, by session': {  # exercise 3: paired difference by session, and the keep-the-simpler rule
         "transitions resampled, not sessions": (
-            "gap = sq.paired_difference(valid['Markov → same artist']['hit'], valid['Markov']['hit'], n_boot=N_BOOT, seed=SEED)\n"
+            "gap = stats.paired_difference(valid['Markov → same artist']['hit'], valid['Markov']['hit'], n_boot=N_BOOT, seed=SEED)\n"
             "keep_markov = gap[1] <= 0"),
         "Markov minus the hybrid": (
-            "gap = sq.paired_difference(valid['Markov']['hit'], valid['Markov → same artist']['hit'], n_boot=N_BOOT, seed=SEED,\n"
+            "gap = stats.paired_difference(valid['Markov']['hit'], valid['Markov → same artist']['hit'], n_boot=N_BOOT, seed=SEED,\n"
             "                           groups=valid_groups)\n"
             "keep_markov = gap[1] <= 0"),
         "MRR instead of hit@10": (
-            "gap = sq.paired_difference(valid['Markov → same artist']['rr'], valid['Markov']['rr'], n_boot=N_BOOT, seed=SEED,\n"
+            "gap = stats.paired_difference(valid['Markov → same artist']['rr'], valid['Markov']['rr'], n_boot=N_BOOT, seed=SEED,\n"
             "                           groups=valid_groups)\n"
             "keep_markov = gap[1] <= 0"),
         "the rule turned round": (
-            "gap = sq.paired_difference(valid['Markov → same artist']['hit'], valid['Markov']['hit'], n_boot=N_BOOT, seed=SEED,\n"
+            "gap = stats.paired_difference(valid['Markov → same artist']['hit'], valid['Markov']['hit'], n_boot=N_BOOT, seed=SEED,\n"
             "                           groups=valid_groups)\n"
             "keep_markov = gap[1] > 0"),
     },
-]
+}
