@@ -60,4 +60,27 @@ WRONG = {
         "the share of notes out of the key": (
             'corpus_in_key = np.mean([p % 12 not in music.C_MAJOR for m in train_events for p, _ in m if p != music.REST])'),
     },
+    "PCA reconstruction error on the validation clips": {  # exercise 4: the PCA baseline of the spectrogram VAE
+        "PCA fitted on all clips, the held-out ones included": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(np.vstack([flat["train"], flat["val"], flat["test"]]))\n'
+            'pca_val_mse = float(np.mean((my_pca.inverse_transform(my_pca.transform(flat["val"])) - flat["val"]) ** 2))'),
+        "PCA fitted on the validation clips": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(flat["val"])\n'
+            'pca_val_mse = float(np.mean((my_pca.inverse_transform(my_pca.transform(flat["val"])) - flat["val"]) ** 2))'),
+        "the error on the training clips": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(flat["train"])\n'
+            'pca_val_mse = float(np.mean((my_pca.inverse_transform(my_pca.transform(flat["train"])) - flat["train"]) ** 2))'),
+        "the root of the mean squared error": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(flat["train"])\n'
+            'pca_val_mse = float(np.sqrt(np.mean((my_pca.inverse_transform(my_pca.transform(flat["val"])) - flat["val"]) ** 2)))'),
+        "squared errors summed per clip, then averaged": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(flat["train"])\n'
+            'pca_val_mse = float(np.mean(((my_pca.inverse_transform(my_pca.transform(flat["val"])) - flat["val"]) ** 2).sum(axis=1)))'),
+        "twice as many components as the VAE's code": (
+            'my_pca = PCA(2 * AUDIO_LATENT, random_state=SEED).fit(flat["train"])\n'
+            'pca_val_mse = float(np.mean((my_pca.inverse_transform(my_pca.transform(flat["val"])) - flat["val"]) ** 2))'),
+        "the training mean not added back": (
+            'my_pca = PCA(AUDIO_LATENT, random_state=SEED).fit(flat["train"])\n'
+            'pca_val_mse = float(np.mean((my_pca.transform(flat["val"]) @ my_pca.components_ - flat["val"]) ** 2))'),
+    },
 }
