@@ -1,10 +1,11 @@
-"""helpers.lyrics: the interval-overlap test lesson 07 uses to compare decades (issue 20 §7)."""
+"""helpers.lyrics: the interval-overlap test lesson 07 uses to compare decades (issue 20 §7), and the whole-word
+test of its artist check."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.lyrics import intervals_overlap
+from helpers.lyrics import intervals_overlap, is_run_of_words
 
 
 def test_overlap_is_symmetric_and_needs_both_ends():
@@ -21,3 +22,12 @@ def test_overlap_is_symmetric_and_needs_both_ends():
 def test_a_reversed_interval_is_an_error():
     with pytest.raises(ValueError, match="low <= high"):
         intervals_overlap((1.0, 0.0), (0.0, 1.0))
+
+
+def test_a_name_inside_another_must_be_whole_words():
+    assert is_run_of_words("prince", ["prince", "and", "the", "revolution"])
+    assert is_run_of_words("bobseger", ["bob", "seger", "the", "silver", "bullet", "band"])   # a run of two words
+    assert is_run_of_words("mchammer", ["mc", "hammer"])
+    assert not is_run_of_words("heart", ["joan", "jett", "the", "blackhearts"])    # a substring, not a word
+    assert not is_run_of_words("raphaels", ["raphael", "saadiq"])
+    assert not is_run_of_words("", ["anything"]) and not is_run_of_words("abc", [])
