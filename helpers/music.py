@@ -285,10 +285,36 @@ def shared_share(events, known: set, n: int = 16) -> float:
     return len(grams & known) / len(grams) if grams else 0.0
 
 
-def tune_groups(melodies: Sequence[Sequence[tuple[int, float]]], n: int = 16) -> list[int]:
+def contour_ngrams(events, n: int = 8) -> set[tuple[int, ...]]:
+    """Interval ``n``-grams of a melody's *contour*: rests dropped and repeated notes merged, so two
+    versions of a tune that differ by a repeated note (a split long note, a changed rhythm) share them."""
+    pitches = [p for p, _ in events if p != REST]
+    merged = [p for i, p in enumerate(pitches) if i == 0 or p != pitches[i - 1]]
+    steps = [int(b - a) for a, b in zip(merged, merged[1:])]
+    return {tuple(steps[i:i + n]) for i in range(len(steps) - n + 1)}
+
+
+def closest_copy(held_out, training, n: int = 6) -> tuple[float, int, int]:
+    """The largest share of one held-out melody's contour ``n``-grams found in ONE training melody, with
+    the indices of that held-out and that training melody (0.0, -1, -1 when nothing is shared)."""
+    train_grams = [contour_ngrams(events, n) for events in training]
+    best = (0.0, -1, -1)
+    for i, events in enumerate(held_out):
+        grams = contour_ngrams(events, n)
+        for j, other in enumerate(train_grams):
+            if grams and len(grams & other) / len(grams) > best[0]:
+                best = (len(grams & other) / len(grams), i, j)
+    return best
+
+
+def tune_groups(melodies: Sequence[Sequence[tuple[int, float]]], n: int = 16, contour_n: int = 8,
+                min_overlap: float | None = None) -> list[int]:
     """A group number per melody: two melodies are in one group when they share any interval
     ``n``-gram (directly or through a chain of melodies), so transposed copies and reharmonisations
-    of one tune always land together. Group numbers are the index of the group's first melody."""
+    of one tune always land together. With ``min_overlap``, two melodies are also joined when more
+    than that share of the contour ``contour_n``-grams of the shorter one (``contour_ngrams``: repeated
+    notes merged) are in the other: reworked versions of a tune, with a note repeated or passed over.
+    Group numbers are the index of the group's first melody."""
     parent = list(range(len(melodies)))
 
     def root(i):
@@ -297,13 +323,21 @@ def tune_groups(melodies: Sequence[Sequence[tuple[int, float]]], n: int = 16) ->
             i = parent[i]
         return i
 
+    def join(i, j):
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
     first_seen = {}
     for i, events in enumerate(melodies):
         for gram in interval_ngrams(events, n):
-            j = first_seen.setdefault(gram, i)
-            a, b = root(i), root(j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            join(i, first_seen.setdefault(gram, i))
+    if min_overlap is not None:
+        grams = [contour_ngrams(events, contour_n) for events in melodies]
+        for i in range(len(melodies)):
+            for j in range(i + 1, len(melodies)):
+                if grams[i] and grams[j] and len(grams[i] & grams[j]) / min(len(grams[i]), len(grams[j])) > min_overlap:
+                    join(i, j)
     return [root(i) for i in range(len(melodies))]
 
 

@@ -148,6 +148,20 @@ def test_interval_ngrams_ignore_transposition_and_group_copies():
     assert music.tune_groups([tune, other, music.transpose(tune, 3), other[:5]]) == [0, 1, 0, 3]
 
 
+def test_contour_ngrams_merge_repeated_notes_and_group_reworked_copies():
+    tune = [(60 + s, 1.0) for s in [0, 2, 4, 5, 7, 5, 4, 2, 0, 4, 7, 12, 7, 4, 0, 2, 0, 5]]
+    other = [(60 + s, 1.0) for s in [0, 1, 3, 0, 1, 3, 8, 7, 0, 1, 3, 0, 1, 3, 8, 7, 0, 1]]
+    # the same tune with one long note split into two and a rest: no interval 16-gram in common any more
+    reworked = music.transpose(tune[:6] + [(65, 0.5), (-1, 0.5)] + tune[6:], 2)
+    reworked[5:6] = [(reworked[5][0], 0.5), (reworked[5][0], 0.5)]
+    assert music.shared_share(reworked, music.interval_ngrams(tune)) == 0
+    assert music.contour_ngrams(reworked) == music.contour_ngrams(tune)
+    assert music.tune_groups([tune, other, reworked]) == [0, 1, 2]  # the old rule misses it
+    assert music.tune_groups([tune, other, reworked], min_overlap=0.3) == [0, 1, 0]
+    share, i, j = music.closest_copy([other, reworked], [tune], n=6)
+    assert (share, i, j) == (1.0, 1, 0) and music.closest_copy([other], [tune])[0] == 0.0
+
+
 def test_describe_sums_per_melody_counts_and_bootstrap_brackets_the_value():
     melodies = [MELODY, music.transpose(MELODY, 1), [(67, 0.5), (69, 0.5), (60, 2.0)]]
     pooled = [e for m in melodies for e in m]
