@@ -3,21 +3,20 @@ self-checks), keyed by each exercise's id, the name of its first self-check; lab
 the reference solution. Each must be rejected."""
 
 WRONG = {
-    "unigram perplexity": {  # exercise 1: the unigram model's validation perplexity, by hand
+    "unigram perplexity": {  # exercise 1: the unigram model's perplexity on the training melodies, by hand
         "forgot the end token": (
-            'log_probs = [math.log(unigram.prob([], w)) for s in seqs["val"] for w in s]\n'
+            'log_probs = [math.log(unigram.prob([], w)) for s in seqs["train"] for w in s]\n'
             'unigram_ppl = math.exp(-sum(log_probs) / len(log_probs))'),
         "mean of per-melody perplexities": (
             'unigram_ppl = float(np.mean([math.exp(-np.mean([math.log(unigram.prob([], w)) for w in s + [music.EOS]]))'
-            ' for s in seqs["val"]]))'),
+            ' for s in seqs["train"]]))'),
         "log base 2, then exp": (
-            'log_probs = [math.log2(unigram.prob([], w)) for s in seqs["val"] for w in s + [music.EOS]]\n'
+            'log_probs = [math.log2(unigram.prob([], w)) for s in seqs["train"] for w in s + [music.EOS]]\n'
             'unigram_ppl = math.exp(-sum(log_probs) / len(log_probs))'),
         "one over the mean probability": (
-            'unigram_ppl = 1 / np.mean([unigram.prob([], w) for s in seqs["val"] for w in s + [music.EOS]])'),
-        "the training melodies": (
-            'log_probs = [math.log(unigram.prob([], w)) for s in seqs["train"] for w in s + [music.EOS]]\n'
-            'unigram_ppl = math.exp(-sum(log_probs) / len(log_probs))'),
+            'unigram_ppl = 1 / np.mean([unigram.prob([], w) for s in seqs["train"] for w in s + [music.EOS]])'),
+        "the validation perplexity printed above": (
+            'unigram_ppl = unigram_val'),
     },
     "every chorale on exactly one side, 15-25% held out": {  # exercise 2: a split without a leaked tune
         "a random split by chorale": (
@@ -47,18 +46,26 @@ WRONG = {
             'my_held_out = [m for m, g in zip(melodies, groups) if g in held_groups]\n'
             'my_train = list(melodies)'),
     },
-    "corpus in-key share": {  # exercise 3: share of the training melodies' notes in C major / A minor
+    "in-key share of the minor-key melodies": {  # exercise 3: in-key share of the minor training melodies' notes
         "rests counted as notes": (
-            'corpus_in_key = np.mean([p % 12 in music.C_MAJOR for m in train_events for p, _ in m])'),
+            'minor_in_key = np.mean([p % 12 in music.C_MAJOR for m in split["train"] if m["mode"] == "minor" '
+            'for p, _ in m["events"]])'),
         "pitch not reduced to a pitch class": (
-            'corpus_in_key = np.mean([p in music.C_MAJOR for m in train_events for p, _ in m if p != music.REST])'),
+            'minor_in_key = np.mean([p in music.C_MAJOR for m in split["train"] if m["mode"] == "minor" '
+            'for p, _ in m["events"] if p != music.REST])'),
         "a count instead of a share": (
-            'corpus_in_key = sum(p % 12 in music.C_MAJOR for m in train_events for p, _ in m if p != music.REST)'),
+            'minor_in_key = sum(p % 12 in music.C_MAJOR for m in split["train"] if m["mode"] == "minor" '
+            'for p, _ in m["events"] if p != music.REST)'),
         "the validation melodies": (
-            'corpus_in_key = np.mean([p % 12 in music.C_MAJOR for m in split["val"] for p, _ in m["events"] '
-            'if p != music.REST])'),
+            'minor_in_key = np.mean([p % 12 in music.C_MAJOR for m in split["val"] if m["mode"] == "minor" '
+            'for p, _ in m["events"] if p != music.REST])'),
         "the share of notes out of the key": (
-            'corpus_in_key = np.mean([p % 12 not in music.C_MAJOR for m in train_events for p, _ in m if p != music.REST])'),
+            'minor_in_key = np.mean([p % 12 not in music.C_MAJOR for m in split["train"] if m["mode"] == "minor" '
+            'for p, _ in m["events"] if p != music.REST])'),
+        "all training melodies, the major ones too": (
+            'minor_in_key = music.in_key_ratio([e for m in train_events for e in m])'),
+        "the major-key melodies": (
+            'minor_in_key = music.in_key_ratio([e for m in split["train"] if m["mode"] == "major" for e in m["events"]])'),
     },
     "PCA reconstruction error on the validation clips": {  # exercise 4: the PCA baseline of the spectrogram VAE
         "PCA fitted on all clips, the held-out ones included": (
