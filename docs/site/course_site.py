@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -205,50 +204,75 @@ def write_if_changed(path: Path, text: str | bytes) -> None:
         path.write_bytes(data)
 
 
+class _Staging:
+    """The page sources written so far (anything else left in `src` is an earlier build's and is removed)."""
+
+    def __init__(self, src: Path):
+        self.src, self.wanted = src, set()
+
+    def put(self, rel: str, content: str | bytes) -> None:
+        write_if_changed(self.src / rel, content)
+        self.wanted.add(self.src / rel)
+
+    def put_downloads(self, stem: str, source: Path) -> None:
+        """The stored notebook (no outputs) and its student copy, for the page's download menu."""
+        stored = nbformat.read(source, as_version=4)
+        self.put(f"_extra/notebooks/{stem}.ipynb", source.read_bytes())
+        self.put(f"_extra/student/{stem}.ipynb", nbformat.writes(student_copy(stored)[0]) + "\n")
+
+    def remove_the_rest(self) -> None:
+        for old in [p for p in self.src.rglob("*") if p.is_file()]:
+            if old not in self.wanted:
+                old.unlink()
+
+
 def stage(src: Path, executed: Path, only: list[str] | None = None) -> dict[str, str]:
     """Write every page's source into `src`; returns {docname: stem} of the notebook pages."""
     course = lessons.load()
-    known = [x["stem"] for x in course]
-    unknown = set(only or []) - set(known)
+    unknown = set(only or []) - {x["stem"] for x in course}
     if unknown:
         raise ValueError(f"not in notebooks/lessons.toml: {', '.join(sorted(unknown))}")
     chosen = [x for x in course if not only or x["stem"] in only]
     built = {x["stem"] for x in chosen}
-    wanted: set[Path] = set()
+    staging = _Staging(src)
+    titles = {x["stem"]: _stage_lesson(staging, x, executed, built) for x in chosen}
+    companion_title = _stage_companion(staging, executed, built)
+    sections = readme_sections((REPO / "README.md").read_text(encoding="utf-8"))
+    staging.put("index.md", _home_page(sections, chosen, titles, companion_title))
+    staging.put("data.md", "# Data and licences\n\n" + section(sections, "Where the data comes from")
+                + "\n\n## Licence of the course\n\nThe course code and the `helpers` package are MIT-licensed "
+                  "(see `pyproject.toml`). Each dataset keeps the licence in the table above; lyrics remain their "
+                  "owners' copyright and are never published here beyond short excerpts.\n")
+    staging.remove_the_rest()
+    return {**{x["stem"]: x["stem"] for x in chosen}, COMPANION: COMPANION.split("/")[1]}
 
-    def put(rel: str, content: str | bytes) -> None:
-        write_if_changed(src / rel, content)
-        wanted.add(src / rel)
 
-    def put_downloads(stem: str, source: Path) -> None:
-        stored = nbformat.read(source, as_version=4)
-        put(f"_extra/notebooks/{stem}.ipynb", source.read_bytes())
-        put(f"_extra/student/{stem}.ipynb", nbformat.writes(student_copy(stored)[0]) + "\n")
+def _stage_lesson(staging: _Staging, lesson: dict, executed: Path, built: set[str]) -> str:
+    """One lesson's page from its executed run (demo account only); returns its title."""
+    stem, run = lesson["stem"], executed / f"{lesson['stem']}.ipynb"
+    if not run.exists():
+        raise FileNotFoundError(f"{run} is missing: run `make site` (it executes stale lessons) or `make run`")
+    nb = nbformat.read(run, as_version=4)
+    if not demo_only(nb):
+        raise PersonalRunError(f"{run} ran with changed parameters or your own Spotify account; the site "
+                               f"shows the demo only. Delete it and run `make site` again.")
+    title = lesson_title(nb, stem)
+    nb.metadata.pop("widgets", None)  # widget state would need the widget manager from the internet
+    link_notebooks(nb, built)
+    scrub_paths(nb)
+    label_outputs(nb, lesson["number"])
+    nb.cells.insert(1, note_cell(
+        f"**Lesson {lesson['number']}**, about {lesson['time']}. **You learn:** {lesson['teaches']}. "
+        f"**Data:** {lesson['data']}.\n\nThis page shows one run of the lesson on the demo account and the "
+        f"synthetic demo listener. [Install the course](index.md#install) to run it yourself. "
+        + downloads(stem)))
+    staging.put(f"{stem}.ipynb", nbformat.writes(nb))
+    staging.put_downloads(stem, REPO / "notebooks" / f"{stem}.ipynb")
+    return title
 
-    titles, pages = {}, {}
-    for lesson in chosen:
-        stem, run = lesson["stem"], executed / f"{lesson['stem']}.ipynb"
-        if not run.exists():
-            raise FileNotFoundError(f"{run} is missing: run `make site` (it executes stale lessons) or `make run`")
-        nb = nbformat.read(run, as_version=4)
-        if not demo_only(nb):
-            raise PersonalRunError(f"{run} ran with changed parameters or your own Spotify account; the site "
-                                   f"shows the demo only. Delete it and run `make site` again.")
-        titles[stem] = lesson_title(nb, stem)
-        nb.metadata.pop("widgets", None)  # widget state would need the widget manager from the internet
-        link_notebooks(nb, built)
-        scrub_paths(nb)
-        label_outputs(nb, lesson["number"])
-        nb.cells.insert(1, note_cell(
-            f"**Lesson {lesson['number']}**, about {lesson['time']}. **You learn:** {lesson['teaches']}. "
-            f"**Data:** {lesson['data']}.\n\nThis page shows one run of the lesson on the demo account and the "
-            f"synthetic demo listener. [Install the course](index.md#install) to run it yourself. "
-            + downloads(stem)))
-        put(f"{stem}.ipynb", nbformat.writes(nb))
-        put_downloads(stem, REPO / "notebooks" / f"{stem}.ipynb")
-        pages[stem] = stem
 
-    # The Spark companion: its executed copy when one is there, else the stored notebook (Spark needs Java).
+def _stage_companion(staging: _Staging, executed: Path, built: set[str]) -> str:
+    """The Spark companion: its executed copy when one is there, else the stored notebook (Spark needs Java)."""
     stored = REPO / "notebooks" / f"{COMPANION}.ipynb"
     run = executed / f"{COMPANION}.ipynb"
     nb = nbformat.read(run if run.exists() else stored, as_version=4)
@@ -265,18 +289,19 @@ def stage(src: Path, executed: Path, only: list[str] | None = None) -> dict[str,
         "**Optional companion to lesson 01**: Spark MLlib's ALS on the same data, and what Spark costs. "
         + ("This page shows one run on the demo account. " if run.exists() else
            "Shown without outputs: it needs Java 17 or 21 (`make spark` checks). ") + downloads(COMPANION.split("/")[1], "../")))
-    put(f"{COMPANION}.ipynb", nbformat.writes(nb))
-    put_downloads(COMPANION.split("/")[1], stored)
-    companion_title = lesson_title(nb, COMPANION)
-    pages[COMPANION] = COMPANION.split("/")[1]
+    staging.put(f"{COMPANION}.ipynb", nbformat.writes(nb))
+    staging.put_downloads(COMPANION.split("/")[1], stored)
+    return lesson_title(nb, COMPANION)
 
-    sections = readme_sections((REPO / "README.md").read_text(encoding="utf-8"))
+
+def _home_page(sections: dict[str, str], chosen: list[dict], titles: dict[str, str], companion_title: str) -> str:
+    """The home page: README's intro and set-up, and the lesson table from notebooks/lessons.toml."""
     rows = ["| # | Lesson | What you learn | Data | Time |", "|---|---|---|---|---|"]
     rows += [f"| {x['number']} | [{titles[x['stem']].split(' · ', 1)[-1]}]({x['stem']}.ipynb) | {x['teaches']} | "
              f"{x['data']} | {x['time']} |" for x in chosen]
     toc = "\n".join(x["stem"] for x in chosen)
     intro = sections[""].replace(f"# {TITLE}", "").strip()
-    put("index.md", f"""# {TITLE}
+    return f"""# {TITLE}
 
 {intro}
 
@@ -321,16 +346,7 @@ The datasets and their licences are listed on the [data page](data.md).
 
 data
 ```
-""")
-    put("data.md", "# Data and licences\n\n" + section(sections, "Where the data comes from")
-        + "\n\n## Licence of the course\n\nThe course code and the `helpers` package are MIT-licensed "
-          "(see `pyproject.toml`). Each dataset keeps the licence in the table above; lyrics remain their "
-          "owners' copyright and are never published here beyond short excerpts.\n")
-
-    for old in [p for p in src.rglob("*") if p.is_file()]:  # pages of an earlier build with other lessons
-        if old not in wanted:
-            old.unlink()
-    return pages
+"""
 
 
 # ---------------------------------------------------------------- Sphinx hooks
