@@ -37,6 +37,19 @@ def _group_codes(groups, n: int) -> np.ndarray:
     return codes.ravel()
 
 
+def _draws(n: int, n_boot: int, seed: int, groups=None) -> tuple[np.ndarray, int, np.ndarray]:
+    """Each row's group code, the number of groups, and the groups drawn in each resample (n_boot x n_groups).
+
+    Without ``groups`` every row is its own group. One draw for every function here, so that resamples with
+    the same ``seed`` are the same resamples."""
+    if groups is None:
+        codes, n_groups = np.arange(n), n
+    else:
+        codes = _group_codes(groups, n)
+        n_groups = int(codes.max()) + 1
+    return codes, n_groups, np.random.default_rng(seed).integers(0, n_groups, size=(n_boot, n_groups))
+
+
 def bootstrap_weights(n: int, n_boot: int = 1000, seed: int = 0, groups=None) -> np.ndarray:
     """How often each of ``n`` rows is drawn in each of ``n_boot`` resamples: an ``(n_boot, n)`` array.
 
@@ -48,13 +61,7 @@ def bootstrap_weights(n: int, n_boot: int = 1000, seed: int = 0, groups=None) ->
     """
     if n <= 0:
         raise ValueError("no rows to resample")
-    rng = np.random.default_rng(seed)
-    if groups is None:
-        codes, n_groups = np.arange(n), n
-    else:
-        codes = _group_codes(groups, n)
-        n_groups = codes.max() + 1
-    picks = rng.integers(0, n_groups, size=(n_boot, n_groups))
+    codes, n_groups, picks = _draws(n, n_boot, seed, groups)
     offsets = (np.arange(n_boot)[:, None] * n_groups + picks).ravel()
     counts = np.bincount(offsets, minlength=n_boot * n_groups).reshape(n_boot, n_groups)
     return counts[:, codes].astype(float)
@@ -105,15 +112,10 @@ def paired_auc_difference(y, score_a, score_b, n_boot: int = 1000, seed: int = 0
     n_a, n_b = codes_a.max() + 1, codes_b.max() + 1
     ones = np.ones(len(y))
     point = _weighted_auc(codes_a, y, ones, n_a) - _weighted_auc(codes_b, y, ones, n_b)
-    rng = np.random.default_rng(seed)
-    if groups is None:
-        codes, n_groups = np.arange(len(y)), len(y)
-    else:
-        codes = _group_codes(groups, len(y))
-        n_groups = codes.max() + 1
+    codes, n_groups, picks = _draws(len(y), n_boot, seed, groups)
     diffs = []
-    for _ in range(n_boot):
-        weights = np.bincount(rng.integers(0, n_groups, size=n_groups), minlength=n_groups)[codes].astype(float)
+    for drawn in picks:
+        weights = np.bincount(drawn, minlength=n_groups)[codes].astype(float)
         diff = _weighted_auc(codes_a, y, weights, n_a) - _weighted_auc(codes_b, y, weights, n_b)
         if np.isfinite(diff):
             diffs.append(diff)
