@@ -13,8 +13,12 @@ import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REST = -1
 BOS, EOS = "<s>", "</s>"
@@ -442,11 +446,13 @@ def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, le
     per measure with the value on all melodies and the ``level`` interval (``low``, ``high``)."""
     import pandas as pd
 
+    from .stats import bootstrap_weights
+
     counts = np.array([melody_counts(m) for m in melodies])
     ref = None if reference is None else np.array([melody_counts(m) for m in reference]).sum(axis=0)
-    gen = np.random.default_rng(seed)
-    reps = pd.DataFrame([measures_from_counts(counts[gen.integers(0, len(counts), len(counts))].sum(axis=0),
-                                              len(counts), ref) for _ in range(n)])
+    # each resample's summed counts: how often each melody was drawn, times its counts
+    reps = pd.DataFrame([measures_from_counts(summed, len(counts), ref)
+                         for summed in bootstrap_weights(len(counts), n, seed) @ counts])
     tail = (1 - level) / 2 * 100
     return pd.DataFrame({"value": pd.Series(measures_from_counts(counts.sum(axis=0), len(counts), ref)),
                          "low": np.nanpercentile(reps, tail, axis=0), "high": np.nanpercentile(reps, 100 - tail, axis=0)})
