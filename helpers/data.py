@@ -428,6 +428,7 @@ def load_streaming_history_example() -> pd.DataFrame:
     """
     return pd.read_json(fetch("streaming_history_example"))
 
+
 def with_audio_features(tracks: pd.DataFrame, catalog: pd.DataFrame | None = None,
                         verbose: bool = True) -> tuple[pd.DataFrame, float]:
     """Join audio features from the open catalogue onto ``tracks`` by ``track_id`` (no Spotify call:

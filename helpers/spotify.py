@@ -49,12 +49,11 @@ DEFAULT_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_ACCOUNTS_URL = "https://accounts.spotify.com"
 LOGIN_TIMEOUT_S = 300.0  # how long the login waits for the browser's redirect
 MAX_RETRY_AFTER_S = 5.0  # a 429 asking for a longer wait is reported at once instead of blocking
+PLAYBACK_SCOPE = "user-modify-playback-state"  # only for play_playlist (lesson 04's PLAY_ON_SPOTIFY)
 SCOPES = " ".join([
     "user-top-read", "user-read-recently-played", "user-library-read",
-    "playlist-read-private", "playlist-modify-private",
-    "user-modify-playback-state",  # only for play_playlist (lesson 04's PLAY_ON_SPOTIFY)
+    "playlist-read-private", "playlist-modify-private", PLAYBACK_SCOPE,
 ])
-PLAYBACK_SCOPE = "user-modify-playback-state"
 TRACK_COLUMNS = ["track_id", "track_name", "artist", "album", "release_date", "duration_ms", "explicit"]
 
 REMOVED = {
