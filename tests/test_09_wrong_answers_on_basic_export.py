@@ -12,23 +12,19 @@ from pathlib import Path
 import nbformat
 
 import export_variants
-from test_student_copies import CELL_TIMEOUT_S, probe_notebook
+from test_student_copies import probe_notebook, run_headless
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "09_skip_prediction.ipynb"
 
 
 def test_lesson_09_checks_reject_wrong_answers_on_a_basic_export(tmp_path, monkeypatch):
-    import papermill
-
     nb, student_cells = probe_notebook(NOTEBOOK)
     source = tmp_path / NOTEBOOK.name
     nbformat.write(nb, source)
     monkeypatch.setenv("SPOTIFY_ML_STRICT_CHECKS", "1")
     monkeypatch.setenv("SPOTIFY_ML_RESULTS", str(tmp_path / "results"))
     export = export_variants.build("real", tmp_path / "export")
-    executed = papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), cwd=str(NOTEBOOK.parent),
-                                          parameters={"EXPORT_PATH": str(export)}, kernel_name="python3",
-                                          progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT_S)
+    executed = run_headless(source, tmp_path / "out.ipynb", cwd=NOTEBOOK.parent, parameters={"EXPORT_PATH": str(export)})
     probes = ["".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
               for cell in executed.cells if cell.cell_type == "code" and "_probe_report" in cell.source]
     assert len(probes) == len(student_cells) and all("PROBE exercise" in text for text in probes)

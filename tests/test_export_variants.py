@@ -61,10 +61,9 @@ def test_every_spec_names_a_lesson_and_known_variants():
 
 @pytest.mark.parametrize("spec,variant", RUNS, ids=[f"{s.stem}-{v}" for s, v in RUNS])
 def test_lesson_on_export_variant(spec, variant, variant_path, tmp_path, monkeypatch):
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from test_student_copies import CELL_TIMEOUT_S
+    from test_student_copies import run_headless
 
     config = json.loads(spec.read_text())
     run = config["runs"][variant]
@@ -75,9 +74,7 @@ def test_lesson_on_export_variant(spec, variant, variant_path, tmp_path, monkeyp
     notebook = REPO / "notebooks" / f"{spec.stem}.ipynb"
     where = f"{spec.stem} on {variant} ({export_variants.VARIANTS[variant]})"
     try:
-        papermill.execute_notebook(str(notebook), str(tmp_path / notebook.name), parameters=parameters,
-                                   cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
-                                   log_output=False, execution_timeout=CELL_TIMEOUT_S)
+        run_headless(notebook, tmp_path / notebook.name, cwd=notebook.parent, parameters=parameters)
     except PapermillExecutionError as stopped:
         assert run.get("expect_error"), f"{where} failed: {stopped.ename}: {stopped.evalue}"
         assert stopped.ename in COURSE_ERRORS, f"{where} stopped with {stopped.ename}, not a course error: {stopped.evalue}"

@@ -143,9 +143,7 @@ def outputs_text(nb) -> str:
 
 @pytest.mark.parametrize("stem", sorted(SLICES))
 def test_lesson_live_branch_runs_through_a_real_login(stem, server, tmp_path, monkeypatch):
-    import papermill
-
-    from test_student_copies import CELL_TIMEOUT_S
+    from test_student_copies import run_headless
 
     server.requests.clear()
     server.played.clear()
@@ -159,10 +157,7 @@ def test_lesson_live_branch_runs_through_a_real_login(stem, server, tmp_path, mo
     monkeypatch.setenv("MPLBACKEND", "Agg")
     source = tmp_path / f"{stem}.live.ipynb"
     nbformat.write(slice_notebook(stem), source)
-    ran = papermill.execute_notebook(str(source), str(tmp_path / f"{stem}.out.ipynb"),
-                                     parameters=SLICES[stem]["parameters"], cwd=str(NOTEBOOKS),
-                                     kernel_name="python3", progress_bar=False, log_output=False,
-                                     execution_timeout=CELL_TIMEOUT_S)
+    ran = run_headless(source, tmp_path / f"{stem}.out.ipynb", cwd=NOTEBOOKS, parameters=SLICES[stem]["parameters"])
     text = outputs_text(ran)
     assert "Connected to your Spotify account" in text, text[-2000:]
     assert "demo account" not in text.lower().replace("the demo account would", ""), text[-2000:]

@@ -116,8 +116,10 @@ def probe_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[int]]:
 CELL_TIMEOUT_S = 600   # far above any cell's run time; a cell past it is stuck, not slow
 
 
-def run_headless(source: Path, output: Path, cwd: Path = NOTEBOOK_DIR):
-    """Execute a notebook with papermill; one retry when a cell times out.
+def run_headless(source: Path, output: Path, cwd: Path = NOTEBOOK_DIR, parameters: dict | None = None):
+    """Execute a notebook with papermill (with ``parameters``, if any); one retry when a cell times out.
+
+    Every test that runs a notebook uses this, so they run it the same way.
 
     nbclient now and then misses the reply to a cell that displays ipywidgets and waits forever
     (jupyter/nbclient#312, seen here on lesson 04's slider cell once in many runs). A timeout is
@@ -129,7 +131,8 @@ def run_headless(source: Path, output: Path, cwd: Path = NOTEBOOK_DIR):
     for attempt in (1, 2):
         try:
             return papermill.execute_notebook(str(source), str(output), cwd=str(cwd), kernel_name="python3",
-                                              progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT_S)
+                                              parameters=parameters or {}, progress_bar=False, log_output=False,
+                                              execution_timeout=CELL_TIMEOUT_S)
         except CellTimeoutError:
             if attempt == 2:
                 raise
