@@ -136,10 +136,16 @@ def open_page(browser, url: str, home: str | None = None):
         if not (r.url.startswith(home) or r.url.startswith(("data:", "blob:", "about:"))):
             problems.append(f"request leaves the site: {r.url[:160]}")
 
+    def failed(r):
+        # net::ERR_ABORTED is the browser cancelling a request because the test navigated on (a click to
+        # the next lesson while the favicon was still loading); a missing file shows as an HTTP 404 below.
+        if r.failure != "net::ERR_ABORTED":
+            problems.append(f"request failed: {r.url[:120]} {r.failure}")
+
     page.on("request", request)
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:120]} {r.failure}"))
+    page.on("requestfailed", failed)
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.goto(url, wait_until="load", timeout=30_000)
     return page, problems
