@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 PORT   ?= 8888
+# make test runs tests on two processes (pytest-xdist); TEST_WORKERS=0 runs them in one
+TEST_WORKERS ?= 2
 export SPOTIFY_ML_RESULTS ?= $(CURDIR)/results
 
 .PHONY: lab test run site student bench wheels clean-results help spark lessons
@@ -37,7 +39,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	mkdir -p $(SPOTIFY_ML_RESULTS) && rm -f $(SPOTIFY_ML_RESULTS)/[0-9][0-9]_*.json  # fresh metrics each run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)  # tests/conftest.py: how tests share the workers
 
 run: $(STAMP)
 	mkdir -p output

@@ -1,6 +1,6 @@
 """Record the headline numbers of a notebook so tests and benchmarks can read them.
 
-Used by every lesson and the Spark companion; tests/test_recorded_metrics.py and tools/benchmark.py read it.
+Used by every lesson and the Spark companion; tests/test_student_copies.py and tools/benchmark.py read it.
 
 Each notebook writes ``<results dir>/<notebook stem>.json``, a flat JSON object name -> number.
 The folder is ``SPOTIFY_ML_RESULTS`` when set, else ``results/`` at the repository root (git-ignored).

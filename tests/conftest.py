@@ -1,4 +1,4 @@
-"""Shared test setup: the data folder, and ordering so notebook metrics are checked after nbval ran."""
+"""Shared test setup: the data folder, strict checks, no login, and how tests share two workers."""
 
 from __future__ import annotations
 
@@ -23,26 +23,43 @@ def pytest_configure(config):
     os.environ.pop("SPOTIPY_CLIENT_ID", None)
 
 
-def _runs_notebook(item) -> str | None:
-    """The stem of the notebook a test item executes and records metrics for: an nbval item
-    (``pytest notebooks/NN.ipynb``) or a student-copy run (tests/test_student_copies.py)."""
-    if ".ipynb" in item.nodeid:
-        return Path(str(item.fspath)).stem
-    if item.originalname == "test_student_copy_runs_and_checks_reject_wrong_answers":
-        return item.callspec.params["path"].stem
-    return None
+# `make test` runs on two workers (pytest-xdist, `-n 2`). A module's tests stay on one worker, so its
+# module-scoped fixtures (a built site, a JupyterLab server, a Spark session) are built once; the notebook
+# runs of these modules are independent, and are spread over both workers one by one.
+SPREAD = {"test_student_copies", "test_export_variants"}
+
+
+def _module(item) -> str:
+    """The test module's name (an nbval item, from ``pytest notebooks/NN.ipynb``, has no module: its path)."""
+    module = getattr(item, "module", None)
+    return module.__name__.rpartition(".")[2] if module else str(item.fspath)
+
+
+def _order(item) -> tuple:
+    """Notebook runs first, the later lessons (the slowest: 10, then 08) before the earlier ones, so the
+    two workers finish together; then the runs on other exports, then everything else."""
+    module = _module(item)
+    if module == "test_student_copies" and hasattr(item, "callspec"):
+        return (0, -int(item.callspec.params["path"].stem[:2]), "extras" in str(item.callspec.params["path"]))
+    return (1,) if module in SPREAD else (2,)
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run notebooks first; metric checks need them, so they skip when their notebook was not collected."""
-    ran = {stem for stem in map(_runs_notebook, items) if stem}
-    items.sort(key=lambda item: 0 if _runs_notebook(item) else 1)
-    skip = pytest.mark.skip(reason="a notebook's metrics are checked only when it runs in the same session")
-    for item in items:
-        if "needs_notebooks" in item.keywords:
-            floor_file = getattr(item, "callspec", None) and item.callspec.params.get("floor_file")
-            if floor_file is None or Path(floor_file).stem not in ran:
-                item.add_marker(skip)
+    items.sort(key=_order)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Work units for the workers: a whole module, or one test of a SPREAD module. (xdist's own
+    ``--dist loadgroup`` cannot be used: with pytest 9.2 the group marks no longer reach the nodeids.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).stem in SPREAD else path
+
+    config.option.loadscopereorder = False  # keep the order of _order: xdist would put the largest modules first
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """How a recorded metric is held to its floor: ``{"min": x}``, ``{"max": x}`` or ``{"approx": x, "tol": t}``.
 
-Used by tests/test_recorded_metrics.py (the default runs) and tests/test_export_variants.py (the runs on
+Used by tests/test_student_copies.py (the default runs) and tests/test_export_variants.py (the runs on
 other exports), so a floor means the same thing everywhere.
 """
 

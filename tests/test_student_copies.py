@@ -9,8 +9,10 @@ once with the reference solution (it must pass, and runs last, so what it record
 the probes never change the student's namespace, a later cell that needs a student's answer fails this run.
 
 This run is also the notebook's test run: an error in any cell fails it, and the metrics it records (in
-``SPOTIFY_ML_RESULTS``) are the ones tests/test_recorded_metrics.py holds to their floors. So the full
-notebook is not executed a second time (``pytest notebooks/NN_name.ipynb`` still runs one under nbval).
+``SPOTIFY_ML_RESULTS``) are held to their floors (``tests/metrics/NN_name.json``) by the same test, right
+after the run, so no other test depends on the order tests run in (``make test`` runs them on two
+workers). The full notebook is not executed a second time (``pytest notebooks/NN_name.ipynb`` still
+runs one under nbval, without the floors).
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from floors import assert_floors
+from helpers import results
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 from make_student import BEGIN, END, replace_solution, strip_solutions  # noqa: E402
 
 NOTEBOOK_DIR = REPO / "notebooks"
 WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
+FLOOR_DIR = Path(__file__).resolve().parent / "metrics"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")) + sorted((NOTEBOOK_DIR / "extras").glob("[0-9][0-9]_*.ipynb"))
 
 PROBE = '''# probe added by tests/test_student_copies.py (not part of the lesson)
@@ -147,10 +153,16 @@ def test_student_copy_runs_and_checks_reject_wrong_answers(path, tmp_path, monke
     source = tmp_path / path.name
     nbformat.write(nb, source)
     monkeypatch.setenv("SPOTIFY_ML_STRICT_CHECKS", "1")   # every check but the student's unanswered ones raises
+    (results.results_dir() / f"{path.stem}.json").unlink(missing_ok=True)  # floors judge this run, not an old one
     executed = run_headless(source, tmp_path / f"out_{path.name}", cwd=path.parent)
     for index in student_cells:
         text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.output_type == "stream")
         assert "not yet" in text, f"{path.name}: the unanswered exercise in cell {index} printed no 'not yet' hint"
+    floor_file = FLOOR_DIR / f"{path.stem}.json"
+    if floor_file.exists():
+        recorded = results.load(path.stem)
+        assert recorded, f"{path.stem} recorded no metrics in {results.results_dir()}"
+        assert_floors(path.stem, recorded, json.loads(floor_file.read_text()))
 
 
 def test_probe_replaces_only_the_solution():
