@@ -28,10 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip==25.3
 	$(BIN)/python -m pip install -r requirements.txt
-	# tinysoundfont (lesson 10 plays MIDI through pretty_midi's soundfont) declares pyaudio, which needs the
-	# PortAudio headers to build; we only render to arrays, never to a sound card, so it is installed alone.
-	$(BIN)/python -m pip install --no-deps tinysoundfont==0.3.7
-	$(BIN)/python -m pip install --no-deps -e .
+	PYTHON=$(BIN)/python bash postBuild   # tinysoundfont and the course package (Binder runs it too)
 	touch $(STAMP)
 
 lab: $(STAMP)

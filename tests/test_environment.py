@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-# Installed with --no-deps on purpose (see the Makefile): tinysoundfont declares pyaudio for playing to a
+# Installed with --no-deps on purpose (see postBuild): tinysoundfont declares pyaudio for playing to a
 # sound card, which needs the PortAudio headers to build; the course only renders audio to arrays.
 ALLOWED_MISSING = {"tinysoundfont 0.3.7 requires pyaudio, which is not installed."}
 
@@ -43,6 +43,18 @@ def test_pinned_requirements_are_what_is_installed():
         if "==" in line:
             name, pinned = line.split("==")
             assert version(name) == pinned, f"{name}: installed {version(name)}, pinned {pinned}"
+
+
+def test_binder_and_make_install_the_same_way():
+    """Binder builds from environment.yml and runs postBuild; `make` runs the same postBuild, so a pin
+    there is the one both use (and the one `make wheels` downloads)."""
+    post_build = REPO / "postBuild"
+    assert os.access(post_build, os.X_OK), "postBuild must be executable: Binder runs it directly"
+    assert "-r requirements.txt" in (REPO / "environment.yml").read_text()
+    assert "bash postBuild" in (REPO / "Makefile").read_text()
+    pins = {line.split()[-1] for text in (post_build.read_text(), (REPO / "Makefile").read_text())
+            for line in text.splitlines() if "tinysoundfont==" in line}
+    assert len(pins) == 1, f"tinysoundfont is pinned differently in postBuild and the Makefile: {pins}"
 
 
 def test_opencv_ships_haar_cascades():
