@@ -422,3 +422,33 @@ def test_fresh_runs_are_reused_and_stale_or_personal_ones_are_run_again(site, tm
     nb.metadata.setdefault("papermill", {})["parameters"] = {"EXPORT_PATH": "my_spotify_data/"}
     nbformat.write(nb, run)
     assert not build_site.is_fresh(source, run), "a run with personal parameters was reused"
+
+
+def test_the_spark_companion_runs_for_the_site_only_with_java_and_a_failed_run_leaves_nothing(tmp_path, monkeypatch,
+                                                                                              capsys):
+    """`make site` runs the companion when Java 17/21 is here (its page then has outputs); without Java it
+    says why and runs nothing; a run that fails is removed, so the page shows the stored notebook."""
+    import build_site
+    from helpers import spark
+
+    target = tmp_path / f"{COMPANION}.ipynb"
+    ran = []
+    monkeypatch.setattr(spark, "java_version", lambda *a: None)
+    monkeypatch.setattr(build_site, "execute", lambda source, executed: ran.append(executed))
+    build_site.run_companion(tmp_path)
+    assert not ran and "Spark needs Java 17 or 21" in capsys.readouterr().out
+
+    def fails(source, executed):
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        executed.write_text("{}")  # papermill leaves the half-run notebook behind
+        raise RuntimeError("a cell failed")
+
+    monkeypatch.setattr(spark, "java_version", lambda *a: 17)
+    monkeypatch.setattr(build_site, "execute", fails)
+    build_site.run_companion(tmp_path)
+    assert not target.exists(), "a failed companion run was left for the site to show"
+    assert "its page shows the stored notebook" in capsys.readouterr().err
+
+    monkeypatch.setattr(build_site, "execute", lambda source, executed: ran.append(executed))
+    build_site.run_companion(tmp_path)
+    assert ran == [target]

@@ -56,6 +56,24 @@ def execute(source: Path, executed: Path) -> None:
                                start_timeout=180, execution_timeout=1200)  # a hung cell fails, never waits forever
 
 
+def run_companion(executed: Path) -> None:
+    """The Spark companion runs too when Java 17/21 is here; without Java its page shows the stored notebook
+    (a failed run is removed, so the page never shows a half-run notebook)."""
+    from helpers import spark
+
+    source, target = REPO / "notebooks" / f"{course_site.COMPANION}.ipynb", executed / f"{course_site.COMPANION}.ipynb"
+    if is_fresh(source, target):
+        print(f"reusing {target} (newer than the notebook and helpers/)")
+    elif (spark.java_version() or 0) < min(spark.SUPPORTED_JAVA):
+        print(f"not running {source.name}: Spark needs Java 17 or 21 (`make spark` checks); its page has no outputs")
+    else:
+        try:
+            execute(source, target)
+        except Exception as e:  # the lessons' pages still build; the companion's shows the stored notebook
+            target.unlink(missing_ok=True)
+            print(f"{source.name} failed ({type(e).__name__}); its page shows the stored notebook", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--executed", type=Path, default=REPO / "output", help="executed copies (make run's output/)")
@@ -80,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"reusing {target} (newer than the notebook and helpers/)")
         else:
             execute(source, target)
+    if not args.no_execute and not args.only:
+        run_companion(args.executed)
 
     from sphinx.cmd.build import build_main
 
