@@ -441,9 +441,13 @@ def describe(melodies: Sequence[Sequence[tuple[int, float]]], reference=None) ->
     return measures_from_counts(counts.sum(axis=0), len(melodies), ref)
 
 
-def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
-    """Percentile bootstrap intervals of ``describe``'s measures, resampling whole melodies: one row
-    per measure with the value on all melodies and the ``level`` interval (``low``, ``high``)."""
+def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, level: float = 0.95,
+                       groups=None) -> pd.DataFrame:
+    """Percentile bootstrap intervals of ``describe``'s measures, resampling whole melodies (or whole
+    ``groups`` of them, e.g. tune groups: a cluster bootstrap): one row per measure with the value on all
+    melodies and the ``level`` interval (``low``, ``high``). A resampled histogram distance is biased
+    upwards (resampling adds noise to the histogram), so for the ``*_dist`` measures the value can sit at
+    or below ``low``: compare distances with ``basic_interval`` of a difference instead."""
     import pandas as pd
 
     from .stats import bootstrap_weights
@@ -452,10 +456,22 @@ def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, le
     ref = None if reference is None else np.array([melody_counts(m) for m in reference]).sum(axis=0)
     # each resample's summed counts: how often each melody was drawn, times its counts
     reps = pd.DataFrame([measures_from_counts(summed, len(counts), ref)
-                         for summed in bootstrap_weights(len(counts), n, seed) @ counts])
+                         for summed in bootstrap_weights(len(counts), n, seed, groups=groups) @ counts])
     tail = (1 - level) / 2 * 100
     return pd.DataFrame({"value": pd.Series(measures_from_counts(counts.sum(axis=0), len(counts), ref)),
                          "low": np.nanpercentile(reps, tail, axis=0), "high": np.nanpercentile(reps, 100 - tail, axis=0)})
+
+
+def basic_interval(value, replicates, level: float = 0.95) -> tuple:
+    """The basic (reverse-percentile) bootstrap interval [2 value - q_high, 2 value - q_low] of each column.
+
+    The percentile interval [q_low, q_high] assumes the replicates scatter around the value; a statistic
+    that resampling pushes one way (a histogram distance grows with the noise a resample adds) sits at
+    one end of it. The basic interval reflects that shift back."""
+    tail = (1 - level) / 2 * 100
+    q_low, q_high = np.nanpercentile(np.asarray(replicates, float), [tail, 100 - tail], axis=0)
+    value = np.asarray(value, float)
+    return 2 * value - q_high, 2 * value - q_low
 
 
 # ------------------------------------------------------------------------------------------------

@@ -200,3 +200,15 @@ def test_piano_roll_names_the_notes():
     music.piano_roll(ax, MELODY, low=58, high=70)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["C4", "E4", "G4"]
     plt.close(fig)
+
+
+def test_bootstrap_measures_resamples_whole_groups_and_basic_interval_reflects_a_shift():
+    melodies = [MELODY, music.transpose(MELODY, 1), [(67, 0.5), (69, 0.5), (60, 2.0)]]
+    # one group holding every melody: each resample draws that group, so every replicate is the value itself
+    same = music.bootstrap_measures(melodies, reference=[MELODY], n=50, groups=[0, 0, 0])
+    assert np.allclose(same["low"], same["value"]) and np.allclose(same["high"], same["value"])
+    # replicates shifted above the value (as resampled distances are) give an interval shifted below it
+    low, high = music.basic_interval(0.1, 0.1 + np.linspace(0.02, 0.08, 101))
+    assert low == pytest.approx(0.1 - 0.0785) and high == pytest.approx(0.1 - 0.0215)
+    low, high = music.basic_interval([0.0, 1.0], np.array([[0.0, 1.0], [0.0, 1.0]]))
+    assert list(low) == [0.0, 1.0] and list(high) == [0.0, 1.0]
