@@ -10,11 +10,12 @@ the tracks are real (``helpers.data.load_tracks(dedupe=True)``, URIs ``spotify:t
 The behavioural model (all numbers are assumptions, chosen to look like published descriptions of
 listening logs, not fitted to anyone's data):
 
-- **Library and taste.** The listener knows about 2,500 catalog tracks: all tracks of 300
-  favourite artists (drawn among artists with 3+ tracks, in proportion to the summed
-  ``exp(genre preference + popularity / 30)`` of their tracks) plus 900 singles by other artists
-  (drawn with the same per-track weight). Each year has a taste profile: a preference for each of
-  the six catalog genres (a random walk from year to year) and an ideal energy that drifts down
+- **Library and taste.** The listener knows about 4,700 to 5,000 catalog tracks by about 1,070
+  artists (4,718 by 1,074 with the default seed; lesson 06 prints how many of them it played):
+  all tracks of 300 favourite artists (drawn among artists with 3+ tracks, in proportion to the
+  summed ``exp(genre preference + popularity / 30)`` of their tracks; some 3,800 to 4,100 tracks)
+  plus 900 singles by other artists (drawn with the same per-track weight). Each year has a
+  taste profile: a preference for each of the six catalog genres (a random walk from year to year) and an ideal energy that drifts down
   linearly from 0.78 in the first year to 0.50 in the last (the listener calms down; 0.7 for a
   one-year export). ``taste_match`` of a track in a year is
   ``genre_pref[genre] - 4 * (energy - ideal_energy) ** 2 - 1.5 * (valence - 0.55) ** 2``,

@@ -8,18 +8,30 @@ WRONG = {
             "weekend_share = plays.loc[plays['local'].dt.day_of_week == 6, 'minutes'].sum() / plays['minutes'].sum()",
         "two days out of seven": "weekend_share = 2 / 7",
     },
-    'top artist': {   # exercise 2: top artist and streak
-        "top artist by number of plays":
-            "top_artist = plays['artist'].value_counts().index[0]\n"
-            "artist_days = plays.loc[plays['stream'] & (plays['artist'] == top_artist), 'local']\n"
-            "artist_streak, _ = longest_streak(artist_days.dt.tz_localize(None).dt.normalize())",
+    'top ten artists': {   # exercise 2: top-ten artists and their streaks
+        "top ten by number of plays":
+            "top_ten = list(plays['artist'].value_counts().index[:10])\n"
+            "artist_streaks = {a: longest_streak(plays.loc[plays['stream'] & (plays['artist'] == a), 'local']"
+            ".dt.tz_localize(None).dt.normalize())[0] for a in top_ten}",
         "longest streak of any music, not of the artist":
-            "top_artist = plays.groupby('artist')['minutes'].sum().idxmax()\n"
-            "artist_streak = length",
+            "top_ten = list(plays.groupby('artist')['minutes'].sum().nlargest(10).index)\n"
+            "artist_streaks = {a: length for a in top_ten}",
         "number of days with the artist, not the longest run":
-            "top_artist = plays.groupby('artist')['minutes'].sum().idxmax()\n"
-            "artist_days = plays.loc[plays['stream'] & (plays['artist'] == top_artist), 'local']\n"
-            "artist_streak = int(artist_days.dt.tz_localize(None).dt.normalize().nunique())",
+            "top_ten = list(plays.groupby('artist')['minutes'].sum().nlargest(10).index)\n"
+            "artist_streaks = {a: plays.loc[plays['stream'] & (plays['artist'] == a), 'local']"
+            ".dt.tz_localize(None).dt.normalize().nunique() for a in top_ten}",
+        "UTC days instead of local days":
+            "top_ten = list(plays.groupby('artist')['minutes'].sum().nlargest(10).index)\n"
+            "artist_streaks = {a: longest_streak(plays.loc[plays['stream'] & (plays['artist'] == a), 'ts']"
+            ".dt.tz_convert(None).dt.normalize())[0] for a in top_ten}",
+        "all plays, not only streams (30 s or more)":
+            "top_ten = list(plays.groupby('artist')['minutes'].sum().nlargest(10).index)\n"
+            "artist_streaks = {a: longest_streak(plays.loc[plays['artist'] == a, 'local']"
+            ".dt.tz_localize(None).dt.normalize())[0] for a in top_ten}",
+        "ten least-played of the top by minutes (ascending)":
+            "top_ten = list(plays.groupby('artist')['minutes'].sum().sort_values().index[-10:])\n"
+            "artist_streaks = {a: longest_streak(plays.loc[plays['stream'] & (plays['artist'] == a), 'local']"
+            ".dt.tz_localize(None).dt.normalize())[0] for a in top_ten}",
     },
     'no artist on both sides': {   # exercise 3: grouped split and tree AUC
         "AUC on the training rows":
