@@ -159,7 +159,8 @@ def _years(years) -> list[int]:
 
 
 def _library(catalog: pd.DataFrame, genre_pref: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-    """About 2,500 tracks the listener knows: whole artists (several tracks each) plus singles."""
+    """The tracks the listener knows: every track of 300 artists (three or more tracks each) plus 900 singles
+    (4,718 tracks by 1,074 artists with the default seed)."""
     cat = catalog.dropna(subset=["track_name", "track_artist", "track_album_name"])
     cat = cat[(cat["duration_ms"] >= 60_000) & cat["playlist_genre"].isin(_GENRES)]
     cat = cat.sort_values("track_id", kind="stable").reset_index(drop=True)
