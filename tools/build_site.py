@@ -56,22 +56,33 @@ def execute(source: Path, executed: Path) -> None:
                                start_timeout=180, execution_timeout=1200)  # a hung cell fails, never waits forever
 
 
+def reused(source: Path, executed: Path) -> bool:
+    """True, saying so, when `executed` is a fresh run of `source` (``is_fresh``) that the site can show."""
+    if is_fresh(source, executed):
+        print(f"reusing {executed} (newer than the notebook and helpers/)")
+        return True
+    return False
+
+
 def run_companion(executed: Path) -> None:
     """The Spark companion runs too when Java 17/21 is here; without Java its page shows the stored notebook
     (a failed run is removed, so the page never shows a half-run notebook)."""
     from helpers import spark
+    from helpers.errors import CourseError
 
     source, target = REPO / "notebooks" / f"{course_site.COMPANION}.ipynb", executed / f"{course_site.COMPANION}.ipynb"
-    if is_fresh(source, target):
-        print(f"reusing {target} (newer than the notebook and helpers/)")
-    elif (spark.java_version() or 0) < min(spark.SUPPORTED_JAVA):
+    if reused(source, target):
+        return
+    try:
+        spark.check_java()
+    except CourseError:
         print(f"not running {source.name}: Spark needs Java 17 or 21 (`make spark` checks); its page has no outputs")
-    else:
-        try:
-            execute(source, target)
-        except Exception as e:  # the lessons' pages still build; the companion's shows the stored notebook
-            target.unlink(missing_ok=True)
-            print(f"{source.name} failed ({type(e).__name__}); its page shows the stored notebook", file=sys.stderr)
+        return
+    try:
+        execute(source, target)
+    except Exception as e:  # the lessons' pages still build; the companion's shows the stored notebook
+        target.unlink(missing_ok=True)
+        print(f"{source.name} failed ({type(e).__name__}); its page shows the stored notebook", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_execute:
             if not target.exists():
                 raise SystemExit(f"{target} is missing; run without --no-execute")
-        elif is_fresh(source, target):
-            print(f"reusing {target} (newer than the notebook and helpers/)")
-        else:
+        elif not reused(source, target):
             execute(source, target)
     if not args.no_execute and not args.only:
         run_companion(args.executed)
