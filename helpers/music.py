@@ -441,25 +441,33 @@ def describe(melodies: Sequence[Sequence[tuple[int, float]]], reference=None) ->
     return measures_from_counts(counts.sum(axis=0), len(melodies), ref)
 
 
-def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, level: float = 0.95,
-                       groups=None) -> pd.DataFrame:
-    """Percentile bootstrap intervals of ``describe``'s measures, resampling whole melodies (or whole
-    ``groups`` of them, e.g. tune groups: a cluster bootstrap): one row per measure with the value on all
-    melodies and the ``level`` interval (``low``, ``high``). A resampled histogram distance is biased
-    upwards (resampling adds noise to the histogram), so for the ``*_dist`` measures the value can sit at
-    or below ``low``: compare distances with ``basic_interval`` of a difference instead."""
+def measure_replicates(melodies, reference=None, n: int = 200, seed: int = 0, groups=None) -> pd.DataFrame:
+    """``describe``'s measures of ``melodies`` (row 0), then ``n`` bootstrap replicates (rows 1..n), each
+    from a resample of whole melodies (or whole ``groups`` of them, e.g. tune groups: a cluster bootstrap).
+    A replicate costs one matrix product: how often each melody was drawn, times its ``melody_counts``."""
     import pandas as pd
 
     from .stats import bootstrap_weights
 
     counts = np.array([melody_counts(m) for m in melodies])
     ref = None if reference is None else np.array([melody_counts(m) for m in reference]).sum(axis=0)
-    # each resample's summed counts: how often each melody was drawn, times its counts
-    reps = pd.DataFrame([measures_from_counts(summed, len(counts), ref)
-                         for summed in bootstrap_weights(len(counts), n, seed, groups=groups) @ counts])
+    weights = np.vstack([np.ones(len(counts)), bootstrap_weights(len(counts), n, seed, groups=groups)])
+    return pd.DataFrame([measures_from_counts(summed, len(counts), ref) for summed in weights @ counts])
+
+
+def bootstrap_measures(melodies, reference=None, n: int = 200, seed: int = 0, level: float = 0.95,
+                       groups=None) -> pd.DataFrame:
+    """Percentile bootstrap intervals of ``describe``'s measures (``measure_replicates``): one row per
+    measure with the value on all melodies and the ``level`` interval (``low``, ``high``). A resampled
+    histogram distance is biased upwards (resampling adds noise to the histogram), so for the ``*_dist``
+    measures the value can sit at or below ``low``: compare distances with ``basic_interval`` of a
+    difference instead."""
+    import pandas as pd
+
+    draws = measure_replicates(melodies, reference, n, seed, groups)
     tail = (1 - level) / 2 * 100
-    return pd.DataFrame({"value": pd.Series(measures_from_counts(counts.sum(axis=0), len(counts), ref)),
-                         "low": np.nanpercentile(reps, tail, axis=0), "high": np.nanpercentile(reps, 100 - tail, axis=0)})
+    return pd.DataFrame({"value": draws.iloc[0], "low": np.nanpercentile(draws.iloc[1:], tail, axis=0),
+                         "high": np.nanpercentile(draws.iloc[1:], 100 - tail, axis=0)})
 
 
 def basic_interval(value, replicates, level: float = 0.95) -> tuple:
